@@ -1,0 +1,107 @@
+"""Dates of a bulletin: the period it covers and the event date each item reports.
+
+Bulletins print dates without a year ("1月5日", "（12月30日—1月3日）"); the year
+comes from the issue (its period, its issue line or its publication date), and
+a week may cross a year end.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from .grammar import DASH
+
+_DAY = rf"(?P<m1>\d{{1,2}})月(?P<d1>\d{{1,2}})日(?:[{DASH}]+(?:(?P<m2>\d{{1,2}})月)?(?P<d2>\d{{1,2}})日)?"
+_LEADING_DAY = re.compile(rf"^(?:(?P<y>\d{{4}})年)?{_DAY}")
+_LEADING_MONTH = re.compile(r"^(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?:份)?(?:以来)?[，,、]")
+
+
+def safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def month_span(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def week_period(
+    m1: int, d1: int, m2: int, d2: int, *, year: int | None, published: date | None
+) -> tuple[date | None, date | None]:
+    """The dates of a printed week such as （12月30日—1月3日）.
+
+    The end is the latest such day not after publication (a bulletin reports
+    on a past week); without a publication date, the issue line's year dates
+    the start. A start month after the end month means the week crosses a year end.
+    """
+    crosses = (m1, d1) > (m2, d2)
+    if published is not None:
+        end_year = published.year if (m2, d2) <= (published.month, published.day) else published.year - 1
+    elif year is not None:
+        end_year = year + 1 if crosses else year
+    else:
+        return None, None
+    start_year = end_year - 1 if crosses else end_year
+    return safe_date(start_year, m1, d1), safe_date(end_year, m2, d2)
+
+
+def resolve_year(month: int, day: int, start: date | None, end: date | None, published: date | None) -> date | None:
+    """The date of "M月D日" nearest the issue's period (or before publication)."""
+    anchor = start or published
+    if anchor is None:
+        return None
+    candidates = []
+    for year in {anchor.year - 1, anchor.year, (end or anchor).year, anchor.year + 1}:
+        found = safe_date(year, month, day)
+        if found:
+            candidates.append(found)
+    if not candidates:
+        return None
+    low, high = (start, end or start) if start else (published - timedelta(days=60), published)
+
+    def distance(d: date) -> int:
+        if low <= d <= high:
+            return 0
+        return min(abs((d - low).days), abs((d - high).days))
+
+    return min(candidates, key=distance)
+
+
+def item_span(
+    text: str, start: date | None, end: date | None, published: date | None
+) -> tuple[date | None, date | None]:
+    """The span of the event an item reports, from the date its text opens with.
+
+    "1月5日，" is that day; "6月16日-26日" a range; "1月，" the whole month;
+    anything else ("本周", a title, no date) the issue's period.
+    """
+    head = re.sub(r"\s+", "", text[:40])
+    found = _LEADING_DAY.match(head)
+    if found:
+        m1, d1 = int(found["m1"]), int(found["d1"])
+        first = _explicit(found["y"], m1, d1) or resolve_year(m1, d1, start, end, published)
+        if first and found["d2"]:
+            m2 = int(found["m2"] or m1)
+            year = first.year + 1 if m2 < first.month else first.year
+            last = safe_date(year, m2, int(found["d2"]))
+            if last and last >= first:
+                return first, last
+        if first:
+            return first, first
+    found = _LEADING_MONTH.match(head)
+    if found:
+        month = int(found["m"])
+        if 1 <= month <= 12:
+            day = resolve_year(month, 1, start, end, published)
+            year = int(found["y"]) if found["y"] else (day.year if day else None)
+            if year:
+                return month_span(year, month)
+    return start, end
+
+
+def _explicit(year: str | None, month: int, day: int) -> date | None:
+    return safe_date(int(year), month, day) if year else None

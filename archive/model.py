@@ -1,0 +1,247 @@
+"""The domain: a bulletin (Issue) and its parts, as plain dataclasses.
+
+Every later stage (store, index, web, CLI) passes these around; `to_json`
+methods give the shapes of the brief so no layer builds dicts of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+KINDS = ("weekly", "monthly")
+KIND_NAMES = {"weekly": "窗口工作周报", "monthly": "政务窗口月报"}
+
+
+def iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def issue_url(issue_id: str) -> str:
+    return f"/issues/{issue_id}"
+
+
+def item_url(issue_id: str, anchor: str) -> str:
+    return f"/items/{issue_id}/{anchor}"
+
+
+@dataclass
+class Item:
+    """One numbered (or the one unnumbered) entry of a section: the unit of retrieval."""
+
+    anchor: str  # place in the bulletin: "s2-3", "s6-2-1"; "s2-0" for a lead paragraph
+    label: str  # as printed, normalised: "（三）", "1.", "" for an unnumbered paragraph
+    text: str  # repaired text without the label; paragraphs separated by "\n"
+    date_from: date | None = None
+    date_to: date | None = None
+    mentions: dict[str, int] = field(default_factory=dict)  # department short name -> count
+    children: list[Item] = field(default_factory=list)
+
+    @property
+    def departments(self) -> list[str]:
+        return list(self.mentions)
+
+    def walk(self):
+        """This item and its sub-items, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_json(self, issue_id: str) -> dict:
+        return {
+            "item_id": f"{issue_id}/{self.anchor}",
+            "anchor": self.anchor,
+            "url": item_url(issue_id, self.anchor),
+            "label": self.label,
+            "date_from": iso(self.date_from),
+            "date_to": iso(self.date_to),
+            "departments": self.departments,
+            "text": self.text,
+            "children": [c.to_json(issue_id) for c in self.children],
+        }
+
+
+@dataclass
+class Section:
+    number: int  # 1-based, from the heading's numeral
+    title: str  # as printed (repaired): "2025年1月总体运行情况", "“高效办成一件事”专项行动"
+    name: str  # normalised for the facet: "总体运行情况", "“高效办成一件事”专项行动"
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def numeral(self) -> str:
+        return chinese_numeral(self.number)
+
+    def to_json(self, issue_id: str) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "name": self.name,
+            "items": [i.to_json(issue_id) for i in self.items],
+        }
+
+
+@dataclass
+class AttachmentRow:
+    """A row of the 窗口考核结果 table; tied rows have no 序号 (seq is None)."""
+
+    seq: int | None
+    name: str  # 部门窗口 as printed
+    department: str | None  # short name from the gazetteer
+    base: float | None
+    deduction: float | None
+    bonus: float | None
+    score: float | None
+
+    def to_json(self) -> dict:
+        return {
+            "seq": self.seq,
+            "name": self.name,
+            "department": self.department,
+            "base": self.base,
+            "deduction": self.deduction,
+            "bonus": self.bonus,
+            "score": self.score,
+        }
+
+
+@dataclass
+class Attachment:
+    number: int  # 1-based; anchor "a1"
+    title: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[AttachmentRow] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # printed lines that are not table rows
+
+    @property
+    def anchor(self) -> str:
+        return f"a{self.number}"
+
+    def to_json(self, issue_id: str) -> dict:
+        return {
+            "anchor": self.anchor,
+            "url": item_url(issue_id, self.anchor),
+            "title": self.title,
+            "columns": self.columns,
+            "rows": [r.to_json() for r in self.rows],
+            "lines": self.lines,
+        }
+
+
+@dataclass
+class Footer:
+    """Distribution footer (报/发/共印N份): metadata, never items."""
+
+    report_to: str = ""
+    send_to: str = ""
+    copies: int | None = None
+
+    def to_json(self) -> dict:
+        return {"report_to": self.report_to, "send_to": self.send_to, "copies": self.copies}
+
+
+@dataclass
+class Issue:
+    kind: str  # "weekly" | "monthly"
+    number: int | None = None  # 期
+    year: int | None = None  # the year printed on the issue line ("2024年第37期")
+    total_number: int | None = None  # 总期
+    period_start: date | None = None
+    period_end: date | None = None
+    published: date | None = None
+    header: list[str] = field(default_factory=list)  # header lines as printed (repaired)
+    sections: list[Section] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    footer: Footer | None = None
+
+    @property
+    def issue_id(self) -> str:
+        """Identity from content: kind and first day of the period (or covered month)."""
+        if self.kind == "monthly" and self.period_start:
+            return f"monthly-{self.period_start:%Y-%m}"
+        anchor_day = self.period_start or self.published
+        if anchor_day is None:
+            raise ValueError("an issue needs a period or a publication date for its identity")
+        return f"{self.kind}-{anchor_day.isoformat()}"
+
+    @property
+    def name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    @property
+    def title(self) -> str:
+        """Citation title: 《窗口工作周报》2024年第37期（总第508期）, or by period when unnumbered."""
+        head = f"《{self.name}》"
+        if self.number is not None:
+            year = self.year or (self.period_start or self.published or date.min).year
+            text = f"{head}{year}年第{self.number}期" if year > 1 else f"{head}第{self.number}期"
+            if self.total_number is not None:
+                text += f"（总第{self.total_number}期）"
+            return text
+        if self.kind == "monthly" and self.period_start:
+            return f"{head}{self.period_start.year}年{self.period_start.month}月"
+        if self.period_start and self.period_end:
+            return f"{head}{self.period_start.year}年{period_label(self.period_start, self.period_end)}"
+        if self.published:
+            return f"{head}{self.published.year}年{self.published.month}月{self.published.day}日"
+        return head
+
+    @property
+    def url(self) -> str:
+        return issue_url(self.issue_id)
+
+    def walk_items(self):
+        """Every item and sub-item with its section, in reading order."""
+        for section in self.sections:
+            for item in section.items:
+                for node in item.walk():
+                    yield section, node
+
+    def to_json(self) -> dict:
+        issue_id = self.issue_id
+        return {
+            "issue_id": issue_id,
+            "kind": self.kind,
+            "number": self.number,
+            "total_number": self.total_number,
+            "period_start": iso(self.period_start),
+            "period_end": iso(self.period_end),
+            "published": iso(self.published),
+            "title": self.title,
+            "url": self.url,
+            "header": self.header,
+            "sections": [s.to_json(issue_id) for s in self.sections],
+            "attachments": [a.to_json(issue_id) for a in self.attachments],
+            "footer": self.footer.to_json() if self.footer else None,
+        }
+
+
+def period_label(start: date, end: date) -> str:
+    """9月9日—9月14日, as the bulletins print a week."""
+    return f"{start.month}月{start.day}日—{end.month}月{end.day}日"
+
+
+NUMERALS = "一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1..99 as Chinese numerals: 一, 十, 十二, 二十一."""
+    if n < 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else NUMERALS[tens - 1]
+    return head + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def parse_chinese_numeral(text: str) -> int | None:
+    """Inverse of chinese_numeral for 一..九十九; None for anything else."""
+    if not text or any(c not in NUMERALS + "十" for c in text):
+        return None
+    if "十" not in text:
+        return NUMERALS.index(text) + 1 if len(text) == 1 else None
+    head, _, tail = text.partition("十")
+    if len(head) > 1 or len(tail) > 1:
+        return None
+    tens = NUMERALS.index(head) + 1 if head else 1
+    ones = NUMERALS.index(tail) + 1 if tail else 0
+    return tens * 10 + ones

@@ -1,0 +1,357 @@
+"""Parse the repaired text of a bulletin into an Issue.
+
+One pass over the physical lines. Each line either opens a block of the
+grammar (masthead line, section heading, item label, attachment, footer) or
+continues the block before it. A match only counts as structure where the
+bulletin allows it: a heading must carry the next numeral, a label the next
+number at its level (or 1 to open a sub-list), and nothing opens right after a
+line that stops mid-sentence. That is what keeps "4.83 万件" at the start of a
+wrapped line inside its item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import grammar
+from .dates import item_span, month_span, safe_date, week_period
+from .departments import Gazetteer, gazetteer
+from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, parse_chinese_numeral
+from .repair import Layout, ends_open, is_title, measure, physical_lines, separator
+
+
+class ParseError(ValueError):
+    """The text is not a bulletin, or not one that can be identified."""
+
+
+_MONTHLY_OVERVIEW = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:份)?总体运行情况")
+_QUOTES = str.maketrans({"\"": None, "「": "“", "」": "”", "『": "“", "』": "”"})
+
+
+def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
+    """Text of one bulletin (as extracted) -> Issue with dates and departments."""
+    lines = physical_lines(text)
+    if not lines:
+        raise ParseError("the document has no text")
+    start = _first_section(lines)
+    if start is None:
+        raise ParseError("no numbered section (一、…) found: this does not look like a bulletin")
+    layout = measure(lines)
+    masthead = _read_masthead(lines[:start])
+    body = _Body(layout)
+    for line in lines[start:]:
+        body.feed(line)
+    sections = body.finish()
+    issue = _identify(masthead, sections)
+    issue.sections = sections
+    issue.attachments = body.attachments
+    issue.footer = body.footer
+    _annotate(issue, departments or gazetteer())
+    return issue
+
+
+def _first_section(lines: list[str]) -> int | None:
+    for index, line in enumerate(lines):
+        found = grammar.match(grammar.BODY_RULES[:1], line)
+        if found and found[1]["numeral"] == "一" and len(found[1]["title"]) <= 40:
+            return index
+    return None
+
+
+@dataclass
+class _Masthead:
+    header: list[str] = field(default_factory=list)
+    name: str | None = None
+    year: int | None = None
+    number: int | None = None
+    total: int | None = None
+    week: tuple[int, int, int, int] | None = None
+    published: object = None
+
+
+def _read_masthead(lines: list[str]) -> _Masthead:
+    head = _Masthead(header=list(lines))
+    for line in lines:
+        found = grammar.match(grammar.HEADER_RULES, line.replace(" ", ""))
+        if not found:
+            continue
+        rule, m = found
+        if rule == "title":
+            head.name = m["name"]
+        elif rule == "issue_line":
+            head.year = int(m["year"]) if m["year"] else None
+            head.number = int(m["number"])
+            head.total = int(m["total"]) if m["total"] else None
+        elif rule == "period":
+            m2 = int(m["m2"] or m["m1"])
+            head.week = (int(m["m1"]), int(m["d1"]), m2, int(m["d2"]))
+        elif rule == "issuer_date":
+            head.published = safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    return head
+
+
+def _identify(head: _Masthead, sections: list[Section]) -> Issue:
+    """Kind, numbers and dates from what the masthead and the first heading allow."""
+    overview = _MONTHLY_OVERVIEW.match(sections[0].title) if sections else None
+    if head.name:
+        kind = "weekly" if head.name == "窗口工作周报" else "monthly"
+    elif head.week:
+        kind = "weekly"
+    elif overview or any(s.name == "总体运行情况" for s in sections):
+        kind = "monthly"
+    elif head.total is not None:
+        kind = "weekly"
+    else:
+        raise ParseError("cannot tell whether this is a weekly (周报) or a monthly (月报) bulletin")
+    issue = Issue(kind=kind, number=head.number, total_number=head.total, year=head.year)
+    issue.header = head.header
+    issue.published = head.published
+    if kind == "weekly" and head.week:
+        issue.period_start, issue.period_end = week_period(
+            *head.week, year=head.year, published=issue.published
+        )
+    if kind == "monthly" and overview:
+        month = int(overview["m"])
+        if 1 <= month <= 12:
+            issue.period_start, issue.period_end = month_span(int(overview["y"]), month)
+    if issue.period_start is None and issue.published is None:
+        raise ParseError("neither the period nor the publication date can be read: cannot identify the bulletin")
+    return issue
+
+
+def section_name(title: str) -> str:
+    """The facet name of a section: no month prefix, spaces or ASCII quote marks."""
+    name = re.sub(r"\s+", "", title)
+    name = grammar.SECTION_MONTH_PREFIX.sub("", name)
+    if name.count("\"") == 2:
+        name = name.replace("\"", "“", 1).replace("\"", "”", 1)
+    return name.translate(_QUOTES)
+
+
+class _Text:
+    """A paragraph under construction: physical lines joined as `repair.separator` says."""
+
+    def __init__(self, layout: Layout, first: str = "", *, title: bool = False):
+        self.layout = layout
+        self.parts = [first] if first else []
+        self.last = first
+        self.title = title
+
+    def add(self, line: str) -> None:
+        if self.parts:
+            self.parts.append(separator(self.last, line, self.layout, title=self.title))
+        self.parts.append(line)
+        self.last = line
+        self.title = False
+
+    def value(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class _Open:
+    """An item being read, with the style and number of its label."""
+
+    style: str
+    number: int
+    item: Item
+    text: _Text
+
+
+class _Body:
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.sections: list[Section] = []
+        self.attachments: list[Attachment] = []
+        self.footer: Footer | None = None
+        self.state = "body"
+        self.stack: list[_Open] = []
+        self.closed: list[_Open] = []
+        self.lead: _Text | None = None
+        self.target: _Text | None = None
+        self.footer_field: str | None = None
+        self.footer_text: dict[str, _Text] = {}
+        self.previous = ""
+
+    def feed(self, line: str) -> None:
+        opens = not ends_open(self.previous)
+        found = grammar.match(grammar.BODY_RULES, line) if opens else None
+        handled = found is not None and self._structure(found[0], found[1], line)
+        if not handled:
+            self._continue(line)
+        self.previous = line
+
+    def _structure(self, rule: str, m: re.Match[str], line: str) -> bool:
+        if rule == "section" and self.state == "body":
+            return self._section(m)
+        if rule == "attachment":
+            self._attachment(m)
+            return True
+        if rule in grammar.FOOTER_RULES:
+            return self._footer(rule, m)
+        if rule in grammar.LABEL_RULES and self.state == "body" and self.sections:
+            return self._label(rule, m, line)
+        return False
+
+    def _section(self, m: re.Match[str]) -> bool:
+        number = parse_chinese_numeral(m["numeral"])
+        if number != len(self.sections) + 1 or len(m["title"]) > 40:
+            return False
+        self._close_section()
+        title = m["title"].strip()
+        self.sections.append(Section(number=number, title=title, name=section_name(title)))
+        self.lead = None
+        self.target = None
+        return True
+
+    def _label(self, style: str, m: re.Match[str], line: str) -> bool:
+        raw = m["num"]
+        number = parse_chinese_numeral(raw) if style == "label_cn" else int(raw)
+        if number is None:
+            return False
+        levels = [o.style for o in self.stack]
+        if style in levels:
+            level = levels.index(style)
+            if number != self.stack[level].number + 1:
+                return False
+            self._pop_to(level)
+        elif number != 1:
+            return False
+        parent = self.stack[-1].item if self.stack else None
+        siblings = parent.children if parent else self.sections[-1].items
+        position = len(siblings) + 1
+        anchor = f"{parent.anchor}-{position}" if parent else f"s{self.sections[-1].number}-{position}"
+        label = _label_text(style, raw)
+        text = m["text"].strip()
+        item = Item(anchor=anchor, label=label, text="")
+        siblings.append(item)
+        title = is_title(text, self.layout) and not self.layout.is_full(line)
+        opened = _Open(style, number, item, _Text(self.layout, text, title=title))
+        self.stack.append(opened)
+        self.target = opened.text
+        return True
+
+    def _attachment(self, m: re.Match[str]) -> None:
+        self._close_section()
+        title = (m["title"] or "").strip()
+        number = int(m["number"]) if m["number"] else None
+        current = self.attachments[-1] if self.attachments else None
+        continues = self.state == "attachment" and current and not title and number in (None, current.number)
+        if continues:
+            current.lines.append(m.group(0))
+        else:
+            self.attachments.append(Attachment(number=len(self.attachments) + 1, title=title))
+        self.state = "attachment"
+        self.target = None
+
+    def _footer(self, rule: str, m: re.Match[str]) -> bool:
+        if self.state == "body" and not self.sections:
+            return False
+        self._close_section()
+        self.state = "footer"
+        self.footer = self.footer or Footer()
+        if rule == "copies":
+            self.footer.copies = int(m["copies"])
+            self.footer_field = None
+            self.target = None
+            return True
+        self.footer_field = rule
+        text = self.footer_text.setdefault(rule, _Text(self.layout))
+        text.add(m["text"].strip())
+        self.target = text
+        return True
+
+    def _continue(self, line: str) -> None:
+        if self.state == "attachment":
+            self._attachment_line(line)
+        elif self.target is not None:
+            self.target.add(line)
+        elif self.sections:
+            self.lead = self.lead or _Text(self.layout)
+            self.lead.add(line)
+            self.target = self.lead
+        elif self.state == "footer" and self.footer_field:
+            self.footer_text[self.footer_field].add(line)
+
+    def _attachment_line(self, line: str) -> None:
+        attachment = self.attachments[-1]
+        row = grammar.TABLE_ROW.match(line)
+        if grammar.TABLE_HEADER.match(line):
+            attachment.columns = [re.sub(r"\s+", "", c) for c in re.split(r"\t+|\s{2,}", line) if c.strip()]
+        elif row:
+            attachment.rows.append(_row(row))
+        elif not attachment.title and "\t" not in line:
+            attachment.title = line
+        else:
+            attachment.lines.append(line)
+
+    def _pop_to(self, level: int) -> None:
+        while len(self.stack) > level:
+            self.closed.append(self.stack.pop())
+
+    def _close_section(self) -> None:
+        """Finish the open section: item texts, and its lead paragraph."""
+        self._pop_to(0)
+        for opened in self.closed:
+            opened.item.text = opened.text.value()
+        self.closed = []
+        if self.sections and self.lead is not None:
+            section = self.sections[-1]
+            number = section.number
+            if section.items:
+                section.items.insert(0, Item(anchor=f"s{number}-0", label="", text=self.lead.value()))
+            else:
+                section.items.append(Item(anchor=f"s{number}-1", label="", text=self.lead.value()))
+        self.lead = None
+        self.target = None
+
+    def finish(self) -> list[Section]:
+        self._close_section()
+        if self.footer is not None:
+            for rule, text in self.footer_text.items():
+                setattr(self.footer, rule, text.value())
+        return self.sections
+
+
+def _label_text(style: str, raw: str) -> str:
+    if style == "label_dot":
+        return f"{raw}."
+    return f"（{raw}）"
+
+
+def _number(text: str | None) -> float | None:
+    return float(text) if text not in (None, "") else None
+
+
+def _row(m: re.Match[str]) -> AttachmentRow:
+    return AttachmentRow(
+        seq=int(m["seq"]) if m["seq"] else None,
+        name=m["name"].strip(),
+        department=None,
+        base=_number(m["base"]),
+        deduction=_number(m["deduction"]),
+        bonus=_number(m["bonus"]),
+        score=_number(m["score"]),
+    )
+
+
+def _annotate(issue: Issue, departments: Gazetteer) -> None:
+    """Item dates and department mentions; attachment rows resolved to departments."""
+    for section in issue.sections:
+        for item in section.items:
+            _annotate_item(item, issue, departments, None)
+    for attachment in issue.attachments:
+        for row in attachment.rows:
+            found = departments.resolve(row.name)
+            row.department = found.short_name if found else None
+
+
+def _annotate_item(item: Item, issue: Issue, departments: Gazetteer, parent: Item | None) -> None:
+    start, end = issue.period_start, issue.period_end
+    if parent is not None and parent.date_from:
+        start, end = parent.date_from, parent.date_to
+    item.date_from, item.date_to = item_span(item.text, start, end, issue.published)
+    item.mentions = departments.mentions(item.text)
+    for child in item.children:
+        _annotate_item(child, issue, departments, item)
