@@ -49,18 +49,23 @@ class ExtractError(Exception):
 def read_document(path: Path) -> str:
     """The text of a .pdf or .txt bulletin; ExtractError for anything unusable."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".pdf", ".txt"):
-        raise ExtractError(path, f"unsupported file type {suffix or '(no suffix)'!r}")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractError(path, f"the file cannot be read ({exc.strerror})") from exc
+    return document_text(data, str(path))
+
+
+def document_text(data: bytes, name: str) -> str:
+    """The text of a bulletin file's bytes, read by the suffix of its name."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".pdf", ".txt"):
+        raise ExtractError(name, f"unsupported file type {suffix or '(no suffix)'!r}")
     if not data.strip():
-        raise ExtractError(path, "the file is empty")
-    text = pdf_text(data, str(path)) if suffix == ".pdf" else decode_text(data, str(path))
+        raise ExtractError(name, "the file is empty")
+    text = pdf_text(data, name) if suffix == ".pdf" else decode_text(data, name)
     if not text.strip():
-        raise ExtractError(path, "the file is empty")
+        raise ExtractError(name, "the file is empty")
     return text
 
 
@@ -73,11 +78,13 @@ def decode_text(data: bytes, name: str) -> str:
     """
     text = _decode(data)
     if text is None:
-        raise ExtractError(name, "the text is in no known encoding (UTF-8, UTF-16, UTF-32, GB18030)")
+        known = "UTF-8, UTF-16, UTF-32, GB18030"
+        raise ExtractError(name, f"the text is in no known encoding ({known})")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _decode(data: bytes) -> str | None:
+    """The text in the first encoding that fits, or None."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _try(data[len(bom) :], encoding)

@@ -141,6 +141,17 @@ class Footer:
 
 
 @dataclass
+class Source:
+    """The file an issue was read from (not part of its identity)."""
+
+    file: str
+    sha256: str
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256}
+
+
+@dataclass
 class Issue:
     kind: str  # "weekly" | "monthly"
     number: int | None = None  # 期
@@ -153,6 +164,7 @@ class Issue:
     sections: list[Section] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     footer: Footer | None = None
+    source: Source | None = None
 
     @property
     def issue_id(self) -> str:
@@ -213,7 +225,11 @@ class Issue:
             "sections": [s.to_json(issue_id) for s in self.sections],
             "attachments": [a.to_json(issue_id) for a in self.attachments],
             "footer": self.footer.to_json() if self.footer else None,
+            "source": self.source.to_json() if self.source else None,
         }
+
+    def item_count(self) -> int:
+        return sum(1 for _ in self.walk_items())
 
 
 def period_label(start: date, end: date) -> str:

@@ -1,0 +1,330 @@
+"""The archive store: SQLite through sqlite-utils, the system of record.
+
+Everything else (the search index, the web pages) is derived from it. An
+issue is written or replaced in one transaction, so a failed or interrupted
+ingest never leaves half an issue, and readers (WAL mode) keep reading while
+a write is under way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, Source
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class SourceRecord:
+    """A file that was ingested, and the issue it gave."""
+
+    path: str
+    sha256: str
+    size: int
+    ingested_at: str
+    issue_id: str | None
+
+
+@dataclass
+class IssueSummary:
+    """One line of the issue list: enough to show and link it without loading it."""
+
+    issue_id: str
+    kind: str
+    number: int | None
+    total_number: int | None
+    period_start: str | None
+    period_end: str | None
+    published: str | None
+    title: str
+    items: int
+    source: Source
+
+    def to_json(self) -> dict:
+        return {
+            "issue_id": self.issue_id,
+            "kind": self.kind,
+            "number": self.number,
+            "total_number": self.total_number,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "published": self.published,
+            "title": self.title,
+            "url": f"/issues/{self.issue_id}",
+            "items": self.items,
+            "source": self.source.to_json(),
+        }
+
+
+class Store:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = Database(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self._create()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _create(self) -> None:
+        db = self.db
+        if "sources" in db.table_names():
+            return
+        with db.conn:
+            db["sources"].create(
+                {"path": str, "sha256": str, "size": int, "ingested_at": str, "issue_id": str},
+                pk="path",
+            )
+            db["issues"].create(
+                {
+                    "issue_id": str, "kind": str, "number": int, "total_number": int, "year": int,
+                    "period_start": str, "period_end": str, "published": str, "title": str,
+                    "header": str, "report_to": str, "send_to": str, "copies": int,
+                    "source_path": str, "source_sha256": str,
+                },
+                pk="issue_id",
+            )
+            db["sections"].create(
+                {"issue_id": str, "number": int, "title": str, "name": str},
+                pk=("issue_id", "number"),
+            )
+            db["items"].create(
+                {
+                    "item_id": str, "issue_id": str, "section_number": int, "anchor": str,
+                    "parent_anchor": str, "position": int, "depth": int, "label": str,
+                    "text": str, "date_from": str, "date_to": str,
+                },
+                pk="item_id",
+            )
+            db["item_departments"].create(
+                {"item_id": str, "department": str, "mentions": int, "ord": int},
+                pk=("item_id", "department"),
+            )
+            db["attachments"].create(
+                {"issue_id": str, "number": int, "title": str, "columns": str, "lines": str},
+                pk=("issue_id", "number"),
+            )
+            db["attachment_rows"].create(
+                {
+                    "issue_id": str, "attachment_number": int, "position": int, "seq": int,
+                    "name": str, "department": str, "base": float, "deduction": float,
+                    "bonus": float, "score": float,
+                },
+                pk=("issue_id", "attachment_number", "position"),
+            )
+            db["items"].create_index(["issue_id"])
+            db["item_departments"].create_index(["department"])
+            db["attachment_rows"].create_index(["department"])
+            db["sources"].create_index(["sha256"])
+            db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+    # -- sources ----------------------------------------------------------
+
+    def source(self, path: str) -> SourceRecord | None:
+        rows = list(self.db["sources"].rows_where("path = ?", [path]))
+        return SourceRecord(**rows[0]) if rows else None
+
+    def source_of_issue(self, issue_id: str) -> SourceRecord | None:
+        rows = list(self.db["sources"].rows_where("issue_id = ?", [issue_id], order_by="path"))
+        return SourceRecord(**rows[0]) if rows else None
+
+    # -- writing ----------------------------------------------------------
+
+    def save(self, issue: Issue, source: SourceRecord) -> None:
+        """Store an issue read from `source`, replacing whatever that file or that identity gave before."""
+        issue_id = issue.issue_id
+        previous = self.source(source.path)
+        with self.db.conn:
+            if previous and previous.issue_id and previous.issue_id != issue_id:
+                self._delete_issue(previous.issue_id)
+            self._delete_issue(issue_id)
+            self.db["sources"].upsert(
+                {**source.__dict__, "issue_id": issue_id, "ingested_at": source.ingested_at or now()},
+                pk="path",
+            )
+            self._insert_issue(issue, source)
+
+    def record_source(self, source: SourceRecord) -> None:
+        """Remember a file (e.g. a duplicate) without storing an issue for it."""
+        with self.db.conn:
+            self.db["sources"].upsert(source.__dict__, pk="path")
+
+    def delete_issue(self, issue_id: str) -> None:
+        with self.db.conn:
+            self._delete_issue(issue_id)
+
+    def _delete_issue(self, issue_id: str) -> None:
+        db = self.db
+        db.execute(
+            "DELETE FROM item_departments WHERE item_id IN (SELECT item_id FROM items WHERE issue_id = ?)",
+            [issue_id],
+        )
+        for table in ("items", "sections", "attachments", "attachment_rows", "issues"):
+            db.execute(f"DELETE FROM [{table}] WHERE issue_id = ?", [issue_id])
+        db.execute("UPDATE sources SET issue_id = NULL WHERE issue_id = ?", [issue_id])
+
+    def _insert_issue(self, issue: Issue, source: SourceRecord) -> None:
+        issue_id = issue.issue_id
+        footer = issue.footer or Footer()
+        self.db["issues"].insert(
+            {
+                "issue_id": issue_id, "kind": issue.kind, "number": issue.number,
+                "total_number": issue.total_number, "year": issue.year,
+                "period_start": _iso(issue.period_start), "period_end": _iso(issue.period_end),
+                "published": _iso(issue.published), "title": issue.title,
+                "header": json.dumps(issue.header, ensure_ascii=False),
+                "report_to": footer.report_to, "send_to": footer.send_to, "copies": footer.copies,
+                "source_path": source.path, "source_sha256": source.sha256,
+            }
+        )
+        sections, items, departments = [], [], []
+        position = 0
+        for section in issue.sections:
+            sections.append(
+                {"issue_id": issue_id, "number": section.number, "title": section.title, "name": section.name}
+            )
+            for top in section.items:
+                for item, parent, depth in _walk(top, None, 0):
+                    position += 1
+                    item_id = f"{issue_id}/{item.anchor}"
+                    items.append(
+                        {
+                            "item_id": item_id, "issue_id": issue_id, "section_number": section.number,
+                            "anchor": item.anchor, "parent_anchor": parent.anchor if parent else None,
+                            "position": position, "depth": depth, "label": item.label,
+                            "text": item.text, "date_from": _iso(item.date_from),
+                            "date_to": _iso(item.date_to),
+                        }
+                    )
+                    departments.extend(
+                        {"item_id": item_id, "department": name, "mentions": count, "ord": ord_}
+                        for ord_, (name, count) in enumerate(item.mentions.items())
+                    )
+        self.db["sections"].insert_all(sections)
+        self.db["items"].insert_all(items)
+        self.db["item_departments"].insert_all(departments)
+        for attachment in issue.attachments:
+            self.db["attachments"].insert(
+                {
+                    "issue_id": issue_id, "number": attachment.number, "title": attachment.title,
+                    "columns": json.dumps(attachment.columns, ensure_ascii=False),
+                    "lines": json.dumps(attachment.lines, ensure_ascii=False),
+                }
+            )
+            self.db["attachment_rows"].insert_all(
+                {"issue_id": issue_id, "attachment_number": attachment.number, "position": i, **row.__dict__}
+                for i, row in enumerate(attachment.rows, 1)
+            )
+
+    # -- reading ----------------------------------------------------------
+
+    def issue_ids(self) -> list[str]:
+        return [r["issue_id"] for r in self.db.query("SELECT issue_id FROM issues ORDER BY issue_id")]
+
+    def summaries(self) -> list[IssueSummary]:
+        """Every issue, newest period first."""
+        rows = self.db.query(
+            """SELECT i.*, (SELECT count(*) FROM items WHERE items.issue_id = i.issue_id) AS n
+               FROM issues i ORDER BY coalesce(period_start, published) DESC, issue_id DESC"""
+        )
+        return [
+            IssueSummary(
+                issue_id=r["issue_id"], kind=r["kind"], number=r["number"],
+                total_number=r["total_number"], period_start=r["period_start"],
+                period_end=r["period_end"], published=r["published"], title=r["title"],
+                items=r["n"], source=Source(r["source_path"], r["source_sha256"]),
+            )
+            for r in rows
+        ]
+
+    def load(self, issue_id: str) -> Issue | None:
+        """The issue as it was parsed, rebuilt from its rows."""
+        rows = list(self.db["issues"].rows_where("issue_id = ?", [issue_id]))
+        if not rows:
+            return None
+        return self._build(rows[0])
+
+    def iter_issues(self) -> Iterator[Issue]:
+        for row in self.db.query("SELECT * FROM issues ORDER BY issue_id"):
+            yield self._build(row)
+
+    def _build(self, row: dict) -> Issue:
+        issue_id = row["issue_id"]
+        issue = Issue(
+            kind=row["kind"], number=row["number"], total_number=row["total_number"],
+            year=row["year"], period_start=_date(row["period_start"]),
+            period_end=_date(row["period_end"]), published=_date(row["published"]),
+            header=json.loads(row["header"] or "[]"),
+            footer=Footer(row["report_to"] or "", row["send_to"] or "", row["copies"])
+            if (row["report_to"] or row["send_to"] or row["copies"] is not None)
+            else None,
+            source=Source(row["source_path"], row["source_sha256"]),
+        )
+        mentions: dict[str, dict[str, int]] = {}
+        for r in self.db.query(
+            """SELECT d.item_id, d.department, d.mentions FROM item_departments d
+               JOIN items i ON i.item_id = d.item_id WHERE i.issue_id = ? ORDER BY d.item_id, d.ord""",
+            [issue_id],
+        ):
+            mentions.setdefault(r["item_id"], {})[r["department"]] = r["mentions"]
+        sections = {
+            r["number"]: Section(number=r["number"], title=r["title"], name=r["name"])
+            for r in self.db.query("SELECT * FROM sections WHERE issue_id = ? ORDER BY number", [issue_id])
+        }
+        by_anchor: dict[str, Item] = {}
+        for r in self.db.query("SELECT * FROM items WHERE issue_id = ? ORDER BY position", [issue_id]):
+            item = Item(
+                anchor=r["anchor"], label=r["label"], text=r["text"],
+                date_from=_date(r["date_from"]), date_to=_date(r["date_to"]),
+                mentions=mentions.get(r["item_id"], {}),
+            )
+            by_anchor[item.anchor] = item
+            if r["parent_anchor"]:
+                by_anchor[r["parent_anchor"]].children.append(item)
+            else:
+                sections[r["section_number"]].items.append(item)
+        issue.sections = list(sections.values())
+        for a in self.db.query("SELECT * FROM attachments WHERE issue_id = ? ORDER BY number", [issue_id]):
+            attachment = Attachment(
+                number=a["number"], title=a["title"], columns=json.loads(a["columns"] or "[]"),
+                lines=json.loads(a["lines"] or "[]"),
+            )
+            for r in self.db.query(
+                "SELECT * FROM attachment_rows WHERE issue_id = ? AND attachment_number = ? ORDER BY position",
+                [issue_id, a["number"]],
+            ):
+                attachment.rows.append(
+                    AttachmentRow(
+                        seq=r["seq"], name=r["name"], department=r["department"], base=r["base"],
+                        deduction=r["deduction"], bonus=r["bonus"], score=r["score"],
+                    )
+                )
+            issue.attachments.append(attachment)
+        return issue
+
+
+def _walk(item: Item, parent: Item | None, depth: int):
+    yield item, parent, depth
+    for child in item.children:
+        yield from _walk(child, item, depth + 1)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
