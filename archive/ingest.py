@@ -65,6 +65,8 @@ def ingest_file(store: Store, path: Path) -> Outcome:
     other = store.source_of_issue(issue_id)
     if other and other.path != key and Path(other.path).exists():
         record.issue_id = None
+        if known and known.issue_id and known.issue_id != issue_id:
+            store.delete_issue(known.issue_id)  # the file no longer holds the bulletin it gave
         store.record_source(record)
         return Outcome(key, "duplicate", issue_id, f"same bulletin as {other.path}; kept once")
     store.save(issue, record)

@@ -1,0 +1,267 @@
+"""The `bulletins` command through click's CliRunner, always against an archive in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+
+from bulletins.cli import main
+
+NEWEST_FIRST = [
+    "monthly-2025-06",
+    "monthly-2025-01",
+    "weekly-2024-12-09",
+    "weekly-2024-09-09",
+    "weekly-2024-01-02",
+]
+ISSUE_KEYS = {
+    "issue_id", "kind", "number", "total_number", "period_start", "period_end", "published",
+    "title", "url", "sections", "attachments", "source",
+}  # fmt: skip
+ITEM_KEYS = {
+    "item_id", "anchor", "label", "date_from", "date_to", "departments", "text", "children",
+}  # fmt: skip
+
+
+@pytest.fixture
+def archive(ingested_store) -> str:
+    """--data-dir of the archive with the corpus ingested (shared: only read it)."""
+    return str(ingested_store.path.parent)
+
+
+def run(runner, *args: str, **kwargs):
+    return runner.invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+
+# --- ingest -------------------------------------------------------------------
+
+
+def test_ingest_reports_each_file_and_a_summary(runner, data_dir, corpus_dir):
+    result = run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
+
+    assert result.exit_code == 0, result.output
+    for path in sorted(corpus_dir.glob("*.txt")):
+        [line] = [line for line in result.stdout.splitlines() if line.endswith(str(path))]
+        assert line.startswith("added")
+    assert "weekly-2024-09-09" in result.stdout
+    assert "5 files: 5 added, 0 updated, 0 unchanged, 0 duplicate, 0 failed" in result.stdout
+    assert (data_dir / "archive.db").is_file()
+
+
+def test_ingesting_again_reports_every_file_unchanged(runner, data_dir, corpus_dir):
+    run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
+
+    result = run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
+
+    assert result.exit_code == 0
+    assert "5 files: 0 added, 0 updated, 5 unchanged, 0 duplicate, 0 failed" in result.stdout
+
+
+def test_a_failed_file_is_named_exit_status_is_1_and_the_others_are_stored(
+    runner, tmp_path, data_dir, corpus_dir
+):
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "bulletins"))
+    (folder / "broken.pdf").write_bytes(random.Random(1).randbytes(2048))
+
+    result = runner.invoke(main, ["--data-dir", str(data_dir), "ingest", str(folder)])
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "broken.pdf: the file is not a readable PDF" in result.output
+    assert "6 files: 5 added, 0 updated, 0 unchanged, 0 duplicate, 1 failed" in result.output
+    listed = json.loads(run(runner, "--data-dir", str(data_dir), "issues", "--json").stdout)
+    assert [issue["issue_id"] for issue in listed] == NEWEST_FIRST
+
+
+def test_ingest_json_gives_files_and_a_summary(runner, data_dir, corpus_dir):
+    result = run(runner, "--data-dir", str(data_dir), "ingest", "--json", str(corpus_dir))
+
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"files", "summary"}
+    assert data["summary"] == dict(added=5, updated=0, unchanged=0, duplicate=0, failed=0)
+    names = sorted(p.name for p in corpus_dir.glob("*.txt"))
+    assert [Path(f["path"]).name for f in data["files"]] == names
+    first = data["files"][0]
+    assert first == {
+        "path": str((corpus_dir / "2024-weekly-01.txt").resolve()),
+        "status": "added",
+        "issue_id": "weekly-2024-01-02",
+        "message": "",
+    }
+
+
+def test_ingest_of_a_folder_without_bulletins_is_an_error(runner, tmp_path, data_dir):
+    (tmp_path / "empty").mkdir()
+
+    result = runner.invoke(main, ["--data-dir", str(data_dir), "ingest", str(tmp_path / "empty")])
+
+    assert result.exit_code != 0
+    assert "no .pdf or .txt files" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_data_dir_can_come_from_BULLETINS_DATA(runner, tmp_path, corpus_dir):
+    data = tmp_path / "from-env"
+    env = {"BULLETINS_DATA": str(data)}
+
+    ingested = run(runner, "ingest", str(corpus_dir), env=env)
+    listed = run(runner, "issues", "--json", env=env)
+
+    assert ingested.exit_code == 0
+    assert (data / "archive.db").is_file()
+    assert len(json.loads(listed.stdout)) == 5
+
+
+def test_data_dir_option_wins_over_BULLETINS_DATA(runner, tmp_path, corpus_dir):
+    env = {"BULLETINS_DATA": str(tmp_path / "from-env")}
+
+    run(runner, "--data-dir", str(tmp_path / "chosen"), "ingest", str(corpus_dir), env=env)
+
+    assert (tmp_path / "chosen" / "archive.db").is_file()
+    assert not (tmp_path / "from-env").exists()
+
+
+# --- issues -------------------------------------------------------------------
+
+
+def test_issues_lists_every_issue_newest_first(runner, archive):
+    result = run(runner, "--data-dir", archive, "issues")
+
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == NEWEST_FIRST
+    assert "《窗口工作周报》2024年第37期（总第508期）" in lines[3]
+    assert "13 items" in lines[3]
+
+
+def test_issues_json_is_a_list_of_summaries(runner, archive):
+    result = run(runner, "--data-dir", archive, "issues", "--json")
+
+    listed = json.loads(result.stdout)
+    assert [issue["issue_id"] for issue in listed] == NEWEST_FIRST
+    for issue in listed:
+        assert {"issue_id", "kind", "title", "url", "items"} <= set(issue)
+        assert issue["url"] == f"/issues/{issue['issue_id']}"
+        assert issue["kind"] == issue["issue_id"].split("-")[0]
+        assert issue["items"] > 0
+    weekly_37 = listed[3]
+    assert weekly_37["title"] == "《窗口工作周报》2024年第37期（总第508期）"
+    assert weekly_37["items"] == 13
+
+
+def test_issues_of_an_empty_archive_says_how_to_fill_it(runner, data_dir):
+    result = run(runner, "--data-dir", str(data_dir), "issues")
+
+    assert result.exit_code == 0
+    assert "bulletins ingest" in result.stdout
+
+
+# --- show ---------------------------------------------------------------------
+
+
+def test_show_json_has_the_issue_shape_of_the_brief(runner, archive, corpus_dir):
+    result = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09", "--json")
+
+    assert result.exit_code == 0
+    issue = json.loads(result.stdout)
+    assert ISSUE_KEYS <= set(issue)
+    assert {k: issue[k] for k in ISSUE_KEYS - {"sections", "attachments", "source"}} == {
+        "issue_id": "weekly-2024-09-09",
+        "kind": "weekly",
+        "number": 37,
+        "total_number": 508,
+        "period_start": "2024-09-09",
+        "period_end": "2024-09-14",
+        "published": "2024-09-23",
+        "title": "《窗口工作周报》2024年第37期（总第508期）",
+        "url": "/issues/weekly-2024-09-09",
+    }
+    assert issue["attachments"] == []
+    assert issue["source"]["file"] == str((corpus_dir / "2024-weekly-37.txt").resolve())
+    assert len(issue["source"]["sha256"]) == 64
+
+
+def test_show_json_sections_and_items(runner, archive):
+    result = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09", "--json")
+    issue = json.loads(result.stdout)
+
+    sections = issue["sections"]
+    assert [s["number"] for s in sections] == [1, 2, 3, 4, 5, 6]
+    assert sections[0]["title"] == "智慧政务能力提升项目推进情况"
+    assert all({"number", "title", "items"} <= set(s) for s in sections)
+    first = sections[0]["items"][0]
+    assert ITEM_KEYS <= set(first)
+    assert first["item_id"] == "weekly-2024-09-09/s1-1"
+    assert first["anchor"] == "s1-1"
+    assert first["label"] == "（一）"
+    assert (first["date_from"], first["date_to"]) == ("2024-09-09", "2024-09-09")
+    assert first["text"].startswith("9月9日，省中心党委书记、主任吕芙蓉")
+    assert "\n" not in first["text"][:60]  # hard wraps repaired
+    assert first["children"] == []
+    parent = sections[5]["items"][1]
+    assert [c["item_id"] for c in parent["children"]] == [
+        "weekly-2024-09-09/s6-2-1",
+        "weekly-2024-09-09/s6-2-2",
+    ]
+    assert all(ITEM_KEYS <= set(c) for c in parent["children"])
+    assert "司法厅" in sections[0]["items"][1]["departments"]
+
+
+def test_show_of_an_unknown_issue_fails_with_a_clear_message(runner, archive):
+    result = runner.invoke(main, ["--data-dir", archive, "show", "weekly-1999-01-04"])
+
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert "no issue 'weekly-1999-01-04' in the archive" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_show_prints_the_title_and_the_items(runner, archive):
+    result = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09")
+
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("《窗口工作周报》2024年第37期（总第508期）")
+    assert "六、综窗改革攻坚行动" in out
+    assert "（三）9月11日，省中心组织召开全省智慧政务能力提升项目系统摸底和需求调研培训会议" in out
+    assert "1.形成“天府英才卡”（A卡）政务服务便利服务举措报省委组织部（省人才办）。" in out
+    assert "[s6-2-1]" in out
+
+
+def test_show_prints_attachment_rows_and_footer(runner, archive):
+    out = run(runner, "--data-dir", archive, "show", "weekly-2024-01-02").stdout
+
+    assert "附件1：" in out
+    assert "四川地震局" in out
+    assert "（共印103份）" in out
+
+
+# --- help ---------------------------------------------------------------------
+
+
+def test_the_group_has_help_text():
+    assert main.help and main.help.strip()
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_has_help_text(runner, name):
+    command: click.Command = main.commands[name]
+    assert command.help and command.help.strip(), f"`bulletins {name}` has no help text"
+
+    result = run(runner, name, "--help")
+
+    assert result.exit_code == 0
+    assert command.help.strip().splitlines()[0] in result.output
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_option_has_help_text(name):
+    for param in main.commands[name].params:
+        if isinstance(param, click.Option):
+            assert param.help, f"`bulletins {name} {param.opts[0]}` has no help text"

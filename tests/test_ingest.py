@@ -1,0 +1,340 @@
+"""archive.ingest: files in, issues stored, one outcome per file; a failure loses nothing stored."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.ingest import collect, ingest_file
+from archive.store import Store
+from pdfgen import make_encrypted_pdf, make_image_only_pdf, make_pdf
+
+TABLES = (
+    "sources", "issues", "sections", "items", "item_departments", "attachments", "attachment_rows",
+)  # fmt: skip
+IDS = {
+    "2024-weekly-37": "weekly-2024-09-09",
+    "2025-monthly-june": "monthly-2025-06",
+    "2024-weekly-01": "weekly-2024-01-02",
+    "2024-weekly-1209-1213": "weekly-2024-12-09",
+    "2025-monthly-01": "monthly-2025-01",
+}
+NOT_A_BULLETIN = "四川省政务服务中心持续优化营商环境，各窗口单位认真落实有关要求，群众满意度稳步提升。\n"
+
+
+@pytest.fixture
+def store(data_dir: Path):
+    store = Store(data_dir / "archive.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path, corpus_dir: Path) -> Path:
+    """A writable copy of the corpus."""
+    return Path(shutil.copytree(corpus_dir, tmp_path / "bulletins"))
+
+
+def ingest_all(store: Store, *paths: Path):
+    return [ingest_file(store, path) for path in collect(paths)]
+
+
+def row_counts(store: Store) -> dict[str, int]:
+    return {table: store.db[table].count for table in TABLES}
+
+
+def structure(store: Store, issue_id: str) -> dict:
+    """An issue's JSON without its source (which file it came from is not its structure)."""
+    data = store.load(issue_id).to_json()
+    del data["source"]
+    return data
+
+
+def items_per_section(store: Store, issue_id: str) -> list[list[int]]:
+    """For each section, each top-level item's size counting its sub-items."""
+    issue = store.load(issue_id)
+    return [[sum(1 for _ in item.walk()) for item in section.items] for section in issue.sections]
+
+
+# --- collecting files ---------------------------------------------------------
+
+
+def test_collect_finds_pdf_and_txt_files_below_a_folder_recursively_and_sorted(tmp_path):
+    names = ["b.txt", "a.pdf", "sub/c.TXT", "sub/deeper/d.pdf", "notes.md", "a.png", "sub/e.doc"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "folder.txt").mkdir()  # a folder named like a file is not a file
+
+    found = collect([tmp_path])
+
+    assert found == sorted(found)
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "a.pdf",
+        "b.txt",
+        "sub/c.TXT",
+        "sub/deeper/d.pdf",
+    ]
+
+
+def test_collect_keeps_named_files_in_the_order_given(tmp_path):
+    b, a = tmp_path / "b.txt", tmp_path / "a.txt"
+    for path in (a, b):
+        path.write_text("x")
+
+    assert collect([b, a]) == [b, a]
+
+
+# --- identities ---------------------------------------------------------------
+
+
+def test_issue_ids_come_from_content_as_the_brief_says(ingested_store):
+    """weekly-<first day of the period>, monthly-<covered month>; never the file name."""
+    stored = {Path(s.source.file).stem: s.issue_id for s in ingested_store.summaries()}
+
+    assert stored == IDS
+
+
+def test_anchors_are_places_in_the_bulletin(ingested_store):
+    """s<section>-<item>, s<section>-<item>-<sub-item>.
+
+    An unnumbered paragraph is its section's item 1.
+    """
+    issue = ingested_store.load("weekly-2024-09-09")
+
+    assert [item.anchor for _, item in issue.walk_items()] == [
+        "s1-1", "s1-2", "s1-3",
+        "s2-1",
+        "s3-1",
+        "s4-1", "s4-2",
+        "s5-1", "s5-2",
+        "s6-1", "s6-2", "s6-2-1", "s6-2-2",
+    ]  # fmt: skip
+    item_ids = [item["item_id"] for item in issue.to_json()["sections"][1]["items"]]
+    assert item_ids == ["weekly-2024-09-09/s2-1"]
+
+
+def test_a_monthly_has_its_items_numbered_within_each_section(ingested_store):
+    issue = ingested_store.load("monthly-2025-01")
+
+    anchors = [item.anchor for item in issue.sections[1].items]
+
+    assert anchors == ["s2-1", "s2-2", "s2-3", "s2-4", "s2-5", "s2-6"]
+
+
+# --- added, unchanged, updated ------------------------------------------------
+
+
+def test_a_new_folder_is_added_file_by_file(store, folder):
+    outcomes = ingest_all(store, folder)
+
+    assert [o.status for o in outcomes] == ["added"] * 5
+    assert {Path(o.path).stem: o.issue_id for o in outcomes} == IDS
+    assert all(Path(o.path).is_absolute() for o in outcomes)
+    assert sorted(store.issue_ids()) == sorted(IDS.values())
+
+
+def test_ingesting_again_changes_nothing(store, folder):
+    ingest_all(store, folder)
+    before = row_counts(store)
+    stored = {issue_id: structure(store, issue_id) for issue_id in IDS.values()}
+
+    outcomes = ingest_all(store, folder)
+
+    assert [o.status for o in outcomes] == ["unchanged"] * 5
+    assert {Path(o.path).stem: o.issue_id for o in outcomes} == IDS
+    assert row_counts(store) == before
+    assert {issue_id: structure(store, issue_id) for issue_id in IDS.values()} == stored
+
+
+def test_a_changed_file_updates_its_issue_keeping_id_and_anchors(store, folder):
+    path = folder / "2024-weekly-37.txt"
+    ingest_file(store, path)
+    before = store.load("weekly-2024-09-09")
+    text = path.read_text("utf-8")
+    assert text.count("100余人") == 1
+    path.write_text(text.replace("100余人", "200余人"), "utf-8")
+
+    outcome = ingest_file(store, path)
+
+    assert (outcome.status, outcome.issue_id) == ("updated", "weekly-2024-09-09")
+    after = store.load("weekly-2024-09-09")
+    assert [i.anchor for _, i in after.walk_items()] == [i.anchor for _, i in before.walk_items()]
+    changed = after.sections[0].items[2]
+    assert changed.anchor == "s1-3"
+    assert "200余人参加视频培训" in changed.text
+    assert "100余人" not in changed.text
+    assert store.issue_ids() == ["weekly-2024-09-09"]
+    assert store.db["items"].count == before.item_count()
+
+
+# --- duplicates ---------------------------------------------------------------
+
+
+def test_a_copy_under_another_name_is_a_duplicate_naming_the_original(store, folder):
+    original = folder / "2024-weekly-37.txt"
+    copy = folder / "zz-copy-of-37.txt"  # sorts after the original
+    shutil.copy(original, copy)
+
+    outcomes = {Path(o.path).name: o for o in ingest_all(store, folder)}
+
+    duplicate = outcomes[copy.name]
+    assert duplicate.status == "duplicate"
+    assert duplicate.issue_id == "weekly-2024-09-09"
+    assert str(original.resolve()) in duplicate.message
+    assert outcomes[original.name].status == "added"
+    assert len(store.issue_ids()) == 5
+    assert store.load("weekly-2024-09-09").source.file == str(original.resolve())
+    assert store.db["items"].count_where("issue_id = ?", ["weekly-2024-09-09"]) == 13
+
+
+def test_a_file_edited_into_another_bulletin_replaces_the_issue_it_gave(store, folder):
+    latest = folder / "latest.txt"
+    shutil.copy(folder / "2024-weekly-01.txt", latest)
+    assert ingest_file(store, latest).issue_id == "weekly-2024-01-02"
+    shutil.copy(folder / "2024-weekly-37.txt", latest)
+
+    outcome = ingest_file(store, latest)
+
+    assert (outcome.status, outcome.issue_id) == ("updated", "weekly-2024-09-09")
+    assert store.issue_ids() == ["weekly-2024-09-09"]
+
+
+def test_a_file_edited_into_a_copy_of_another_drops_the_issue_it_gave(store, folder):
+    """No issue is left behind that no file holds any more."""
+    original, latest = folder / "2024-weekly-37.txt", folder / "latest.txt"
+    shutil.copy(folder / "2024-weekly-01.txt", latest)
+    ingest_file(store, original)
+    ingest_file(store, latest)
+    shutil.copy(original, latest)
+
+    outcome = ingest_file(store, latest)
+
+    assert outcome.status == "duplicate"
+    assert store.issue_ids() == ["weekly-2024-09-09"]
+    assert store.db["items"].count == 13
+    assert [s.source.file for s in store.summaries()] == [str(original.resolve())]
+
+
+# --- encodings and PDFs -------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+@pytest.mark.parametrize("stem", sorted(IDS))
+def test_a_bulletin_in_another_encoding_ingests_to_the_same_structure(
+    tmp_path, corpus_texts, ingested_store, stem, encoding
+):
+    """GBK (Windows Chinese) and UTF-16 (with BOM) copies give what the UTF-8 text gives."""
+    path = tmp_path / f"{stem}.txt"
+    path.write_bytes(corpus_texts[stem].encode(encoding))
+    store = Store(tmp_path / "data" / "archive.db")  # its own archive: not a duplicate
+
+    outcome = ingest_file(store, path)
+
+    assert (outcome.status, outcome.issue_id) == ("added", IDS[stem])
+    assert structure(store, IDS[stem]) == structure(ingested_store, IDS[stem])
+    store.close()
+
+
+@pytest.mark.parametrize("stem", sorted(IDS))
+def test_a_pdf_of_a_bulletin_ingests_to_the_same_issue_and_items(
+    tmp_path, corpus_texts, ingested_store, stem
+):
+    """The PDF goes through pdfminer and the repair of hard wraps, and comes out the same shape.
+
+    40 characters a line keeps the masthead's issuer-and-date line whole, as the
+    bulletins print it (at 28 the date "2024年 12月 25日" would be split in two).
+    """
+    pdf = make_pdf(corpus_texts[stem], tmp_path / f"{stem}.pdf", chars_per_line=40)
+    store = Store(tmp_path / "data" / "archive.db")
+
+    outcome = ingest_file(store, pdf)
+
+    assert (outcome.status, outcome.issue_id) == ("added", IDS[stem])
+    assert items_per_section(store, IDS[stem]) == items_per_section(ingested_store, IDS[stem])
+    assert store.load(IDS[stem]).title == ingested_store.load(IDS[stem]).title
+    store.close()
+
+
+# --- failures -----------------------------------------------------------------
+
+
+def write_corrupt_pdf(path: Path) -> None:
+    path.write_bytes(random.Random(508).randbytes(4096))
+
+
+BAD_FILES = {
+    "corrupt.pdf": write_corrupt_pdf,
+    "locked.pdf": lambda path: make_encrypted_pdf("窗口工作周报", path),
+    "scanned.pdf": make_image_only_pdf,
+    "empty.pdf": lambda path: path.write_bytes(b""),
+    "empty.txt": lambda path: path.write_bytes(b""),
+    "essay.txt": lambda path: path.write_text(NOT_A_BULLETIN, "utf-8"),
+}
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("corrupt.pdf", "not a readable PDF"),
+        ("locked.pdf", "encrypted"),
+        ("scanned.pdf", "no text layer"),
+        ("empty.pdf", "empty"),
+        ("empty.txt", "empty"),
+        ("essay.txt", "not a bulletin"),
+    ],
+)
+def test_an_unusable_file_fails_with_a_message_naming_it(store, tmp_path, name, reason):
+    path = tmp_path / name
+    BAD_FILES[name](path)
+
+    outcome = ingest_file(store, path)
+
+    assert outcome.status == "failed"
+    assert outcome.issue_id is None
+    assert outcome.message.startswith(f"{name}: ")
+    assert reason in outcome.message
+    assert store.issue_ids() == []
+
+
+def test_a_folder_with_bad_files_still_stores_the_good_bulletins(store, folder):
+    for name, write in BAD_FILES.items():
+        write(folder / name)
+
+    outcomes = {Path(o.path).name: o for o in ingest_all(store, folder)}
+
+    assert {name for name, o in outcomes.items() if o.status == "failed"} == set(BAD_FILES)
+    added = [o.issue_id for o in outcomes.values() if o.status == "added"]
+    assert sorted(added) == sorted(IDS.values())
+    assert sorted(store.issue_ids()) == sorted(IDS.values())
+
+
+def test_a_missing_file_fails_instead_of_raising(store, tmp_path):
+    outcome = ingest_file(store, tmp_path / "gone.txt")
+
+    assert outcome.status == "failed"
+    assert "gone.txt" in outcome.message
+
+
+@pytest.mark.parametrize("garbage", ["essay.txt", "empty.txt"])
+def test_a_failed_reingest_keeps_the_stored_issue_intact(store, folder, garbage):
+    """Overwriting a good file with garbage fails that file, and loses nothing."""
+    path = folder / "2024-weekly-37.txt"
+    good = path.read_bytes()
+    ingest_file(store, path)
+    before, counts = structure(store, "weekly-2024-09-09"), row_counts(store)
+    BAD_FILES[garbage](path)
+
+    outcome = ingest_file(store, path)
+
+    assert outcome.status == "failed"
+    assert path.name in outcome.message
+    assert structure(store, "weekly-2024-09-09") == before
+    assert row_counts(store) == counts
+    assert store.load("weekly-2024-09-09").source.sha256 == store.source(str(path.resolve())).sha256
+
+    path.write_bytes(good)  # putting the file back is recognised as no change
+    assert ingest_file(store, path).status == "unchanged"

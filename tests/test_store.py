@@ -1,0 +1,207 @@
+"""archive.store: a real SQLite file that gives back exactly the issue it was given."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archive.model import Issue, Source
+from archive.parse import parse
+from archive.store import SourceRecord, Store
+
+TABLES = (
+    "sources", "issues", "sections", "items", "item_departments", "attachments", "attachment_rows",
+)  # fmt: skip
+NEWEST_FIRST = [
+    "monthly-2025-06",
+    "monthly-2025-01",
+    "weekly-2024-12-09",
+    "weekly-2024-09-09",
+    "weekly-2024-01-02",
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    store = Store(tmp_path / "data" / "archive.db")
+    yield store
+    store.close()
+
+
+def record(path: str, text: str) -> SourceRecord:
+    data = text.encode("utf-8")
+    return SourceRecord(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        ingested_at="2025-01-01T00:00:00+00:00",
+        issue_id=None,
+    )
+
+
+def parsed(text: str, source: SourceRecord) -> Issue:
+    """The issue as ingest would store it: parsed, with the file it came from."""
+    issue = parse(text)
+    issue.source = Source(source.path, source.sha256)
+    return issue
+
+
+def row_counts(store: Store) -> dict[str, int]:
+    return {table: store.db[table].count for table in TABLES}
+
+
+def save_text(store: Store, stem: str, text: str, path: str | None = None) -> Issue:
+    source = record(path or f"/bulletins/{stem}.txt", text)
+    issue = parsed(text, source)
+    store.save(issue, source)
+    return issue
+
+
+# --- round trip ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "2024-weekly-01",
+        "2024-weekly-1209-1213",
+        "2024-weekly-37",
+        "2025-monthly-01",
+        "2025-monthly-june",
+    ],
+)
+def test_a_saved_issue_loads_back_exactly(store, corpus_texts, stem):
+    """Every field survives: sections, items and sub-items in order, dates, departments
+    in order of first mention, attachment rows (tied rows without 序号), header, footer."""
+    issue = save_text(store, stem, corpus_texts[stem])
+
+    loaded = store.load(issue.issue_id)
+
+    assert loaded is not None
+    assert loaded.to_json() == issue.to_json()
+    assert loaded.year == issue.year
+
+
+def test_round_trip_keeps_sub_items_under_their_item(store, corpus_texts):
+    issue = save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+
+    loaded = store.load(issue.issue_id)
+
+    parent = loaded.sections[5].items[1]
+    assert parent.anchor == "s6-2"
+    assert [child.anchor for child in parent.children] == ["s6-2-1", "s6-2-2"]
+    assert [child.label for child in parent.children] == ["1.", "2."]
+
+
+def test_round_trip_keeps_departments_in_order_of_first_mention(store, corpus_texts):
+    issue = save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+    item = issue.sections[1].items[0]
+    assert len(item.departments) > 2, "the test needs an item naming several departments"
+
+    loaded = store.load(issue.issue_id).sections[1].items[0]
+
+    assert loaded.departments == item.departments
+    assert loaded.mentions == item.mentions
+
+
+def test_round_trip_keeps_attachment_rows_with_the_empty_seq_of_tied_rows(store, corpus_texts):
+    issue = save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"])
+
+    [attachment] = store.load(issue.issue_id).attachments
+
+    rows = attachment.rows
+    assert [r.seq for r in rows[:3]] == [1, None, 3]
+    assert (rows[1].name, rows[1].score) == ("交通运输厅", 120.0)
+    assert rows[-1].seq is None and rows[-1].name == "四川地震局"
+    assert len(rows) == 29
+    assert attachment.columns == issue.attachments[0].columns
+
+
+def test_round_trip_keeps_the_footer(store, corpus_texts):
+    issue = save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"])
+
+    footer = store.load(issue.issue_id).footer
+
+    assert footer.copies == 103
+    assert footer.report_to.startswith("省政务管理办公室")
+    assert footer.send_to.startswith("省级相关部门（单位）窗口")
+
+
+def test_load_of_an_unknown_issue_is_none(store):
+    assert store.load("weekly-1999-01-04") is None
+
+
+# --- summaries ----------------------------------------------------------------
+
+
+def test_summaries_list_issues_newest_first_with_their_item_counts(store, corpus_texts):
+    issues = {stem: save_text(store, stem, text) for stem, text in corpus_texts.items()}
+    by_id = {issue.issue_id: issue for issue in issues.values()}
+
+    summaries = store.summaries()
+
+    assert [s.issue_id for s in summaries] == NEWEST_FIRST
+    for summary in summaries:
+        issue = by_id[summary.issue_id]
+        assert summary.items == issue.item_count()  # sub-items count too
+        assert summary.title == issue.title
+        assert summary.source == issue.source
+    assert {s.issue_id: s.items for s in summaries}["weekly-2024-09-09"] == 13
+
+
+# --- replacing ----------------------------------------------------------------
+
+
+def test_saving_the_same_identity_again_replaces_without_duplicate_rows(store, corpus_texts):
+    text = corpus_texts["2024-weekly-01"]
+    issue = save_text(store, "2024-weekly-01", text)
+    once = row_counts(store)
+
+    save_text(store, "2024-weekly-01", text)
+
+    assert row_counts(store) == once
+    assert once["items"] == issue.item_count()
+    assert once["sections"] == len(issue.sections)
+    assert once["item_departments"] == sum(len(i.mentions) for _, i in issue.walk_items())
+    assert once["attachment_rows"] == 29
+    assert store.load(issue.issue_id).to_json() == issue.to_json()
+
+
+def test_a_source_that_now_parses_to_another_identity_replaces_the_old_issue(store, corpus_texts):
+    """A file edited into another bulletin leaves no trace of the bulletin it was."""
+    path = "/bulletins/latest.txt"
+    save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"], path=path)
+
+    new = save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"], path=path)
+
+    assert store.issue_ids() == ["weekly-2024-09-09"]
+    assert store.load("weekly-2024-01-02") is None
+    for table in ("sections", "items", "attachments", "attachment_rows"):
+        assert store.db[table].count_where("issue_id = ?", ["weekly-2024-01-02"]) == 0, table
+    assert store.db["item_departments"].count == sum(len(i.mentions) for _, i in new.walk_items())
+    assert store.source(path).issue_id == "weekly-2024-09-09"
+    assert store.db["sources"].count == 1
+
+
+# --- the database file --------------------------------------------------------
+
+
+def test_the_database_is_in_wal_mode(store):
+    """WAL lets readers (web, search) read while an ingest writes."""
+    with sqlite3.connect(store.path) as other:  # a second connection sees the file's mode
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_opening_an_existing_store_keeps_its_issues(tmp_path, corpus_texts):
+    path = tmp_path / "archive.db"
+    first = Store(path)
+    issue = save_text(first, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+    first.close()
+
+    again = Store(path)
+
+    assert again.load(issue.issue_id).to_json() == issue.to_json()
+    again.close()
