@@ -24,22 +24,23 @@ def _rule(name: str, pattern: str) -> Rule:
     return Rule(name, re.compile(pattern))
 
 
-# Lines of the masthead; only looked for before the first section heading.
+# Facts of the masthead. They are searched for in the whole masthead with its
+# whitespace removed, not line by line, because a header line may be missing
+# or wrapped ("…服务中心 2024年" / "12月25日"). Tried in this order; the text a
+# fact matched is blanked out before the next is looked for, so the period's
+# days are never taken for the publication date.
 HEADER_RULES: tuple[Rule, ...] = (
-    _rule("title", r"^《?(?P<name>窗口工作周报|政务窗口月报)》?$"),
     _rule(
         "issue_line",
-        r"^(?:(?P<year>\d{4})年)?第(?P<number>\d{1,4})期(?:（总第(?P<total>\d{1,5})期）)?$",
+        r"(?:(?P<year>\d{4})年)?第(?P<number>\d{1,4})期(?:（总第(?P<total>\d{1,5})期）)?",
     ),
     _rule(
         "period",
-        rf"^（(?P<m1>\d{{1,2}})月(?P<d1>\d{{1,2}})日[{DASH}]+(?:(?P<m2>\d{{1,2}})月)?(?P<d2>\d{{1,2}})日）$",
+        rf"（(?:\d{{4}}年)?(?P<m1>\d{{1,2}})月(?P<d1>\d{{1,2}})日[{DASH}]+"
+        rf"(?:\d{{4}}年)?(?:(?P<m2>\d{{1,2}})月)?(?P<d2>\d{{1,2}})日）",
     ),
-    _rule(
-        "issuer_date",
-        r"^(?P<issuer>\S*中心)?\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$",
-    ),
-    _rule("issuer", r"^(?P<issuer>\S*(?:服务中心|交易中心))$"),
+    _rule("title", r"(?P<name>窗口工作周报|政务窗口月报)"),
+    _rule("published", r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"),
 )
 
 # Lines that open a block of the body, in the order they are tried.

@@ -72,11 +72,12 @@ class _Masthead:
 
 def _read_masthead(lines: list[str]) -> _Masthead:
     head = _Masthead(header=list(lines))
-    for line in lines:
-        found = grammar.match(grammar.HEADER_RULES, line.replace(" ", ""))
-        if not found:
+    text = re.sub(r"\s+", "", "".join(lines))
+    for rule, pattern in grammar.HEADER_RULES:
+        m = pattern.search(text)
+        if not m:
             continue
-        rule, m = found
+        text = text[: m.start()] + "\0" + text[m.end() :]
         if rule == "title":
             head.name = m["name"]
         elif rule == "issue_line":
@@ -86,7 +87,7 @@ def _read_masthead(lines: list[str]) -> _Masthead:
         elif rule == "period":
             m2 = int(m["m2"] or m["m1"])
             head.week = (int(m["m1"]), int(m["d1"]), m2, int(m["d2"]))
-        elif rule == "issuer_date":
+        elif rule == "published":
             head.published = safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     return head
 

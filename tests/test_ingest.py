@@ -245,10 +245,9 @@ def test_a_pdf_of_a_bulletin_ingests_to_the_same_issue_and_items(
 ):
     """The PDF goes through pdfminer and the repair of hard wraps, and comes out the same shape.
 
-    40 characters a line keeps the masthead's issuer-and-date line whole, as the
-    bulletins print it (at 28 the date "2024年 12月 25日" would be split in two).
+    At 28 characters a line even the masthead wraps ("…服务中心 2024年" / "12月25日").
     """
-    pdf = make_pdf(corpus_texts[stem], tmp_path / f"{stem}.pdf", chars_per_line=40)
+    pdf = make_pdf(corpus_texts[stem], tmp_path / f"{stem}.pdf", chars_per_line=28)
     store = Store(tmp_path / "data" / "archive.db")
 
     outcome = ingest_file(store, pdf)

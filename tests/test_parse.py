@@ -218,3 +218,10 @@ def test_documents_that_are_not_identifiable_bulletins_are_refused(text, reason)
 )
 def test_section_facet_names_drop_month_spaces_and_quote_styles(title, name):
     assert section_name(title) == name
+
+
+def test_a_wrapped_masthead_still_gives_the_publication_date():
+    text = "（12月9日—12月13日）\n四川省政府政务服务和公共资源交易服务中心 2024年\n 12月 25日\n一、政务工作动态\n本周，公安厅开会。\n"
+    issue = parse(text)
+    assert str(issue.published) == "2024-12-25"
+    assert issue.issue_id == "weekly-2024-12-09"
