@@ -174,14 +174,33 @@ class _Body:
         self.footer_field: str | None = None
         self.footer_text: dict[str, _Text] = {}
         self.previous = ""
+        self.wrapped_title: str | None = None  # "section" or "attachment" whose title may go on
 
     def feed(self, line: str) -> None:
-        opens = not ends_open(self.previous)
-        found = grammar.match(grammar.BODY_RULES, line) if opens else None
-        handled = found is not None and self._structure(found[0], found[1], line)
-        if not handled:
+        found = grammar.match(grammar.BODY_RULES, line) if not ends_open(self.previous) else None
+        if found is not None and self._structure(found[0], found[1], line):
+            titled = found[0] in ("section", "attachment") and self.layout.is_full(line)
+            self.wrapped_title = found[0] if titled else None
+        elif self.wrapped_title and self._extend_title(line):
+            self.wrapped_title = self.wrapped_title if self.layout.is_full(line) else None
+        else:
+            self.wrapped_title = None
             self._continue(line)
         self.previous = line
+
+    def _extend_title(self, line: str) -> bool:
+        """A heading that reached the margin goes on in the next line, if that line reads like a title."""
+        if not is_title(line, self.layout):
+            return False
+        if self.wrapped_title == "section":
+            section = self.sections[-1]
+            section.title += line
+            section.name = section_name(section.title)
+            return True
+        if "\t" in line or grammar.TABLE_HEADER.match(line) or grammar.TABLE_ROW.match(line):
+            return False
+        self.attachments[-1].title += line
+        return True
 
     def _structure(self, rule: str, m: re.Match[str], line: str) -> bool:
         if rule == "section" and self.state == "body":

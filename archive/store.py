@@ -227,6 +227,17 @@ class Store:
 
     # -- reading ----------------------------------------------------------
 
+    def issue_signatures(self) -> dict[str, str]:
+        """issue_id -> what its stored content came from (file hash and ingest time).
+
+        A derived copy (the search index) compares these to know what to redo.
+        """
+        rows = self.db.query(
+            """SELECT i.issue_id, coalesce(s.sha256, i.source_sha256) || ':' || coalesce(s.ingested_at, '') AS sig
+               FROM issues i LEFT JOIN sources s ON s.path = i.source_path"""
+        )
+        return {r["issue_id"]: r["sig"] for r in rows}
+
     def issue_ids(self) -> list[str]:
         return [r["issue_id"] for r in self.db.query("SELECT issue_id FROM issues ORDER BY issue_id")]
 

@@ -6,6 +6,7 @@ text or (with --json) as the JSON objects of the brief.
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from collections import Counter
@@ -16,6 +17,9 @@ import click
 from archive.ingest import STATUSES, collect, ingest_file
 from archive.model import Issue, Item
 from archive.store import Store
+from indexer.index import SearchIndex
+from indexer.query import QueryError
+from indexer.search import SORTS, SearchRequest, SearchResult, search
 
 from .config import DATA_ENV, DEFAULT_DATA_DIR, Config
 
@@ -73,10 +77,17 @@ def ingest(config: Config, paths: tuple[Path, ...], as_json: bool) -> None:
             outcomes = [ingest_file(store, path) for path in bar]
     else:
         outcomes = [ingest_file(store, path) for path in files]
+    index_report = SearchIndex(config.index_dir).sync(store)
     store.close()
     counts = Counter(o.status for o in outcomes)
     if as_json:
-        echo_json({"files": [o.to_json() for o in outcomes], "summary": {s: counts[s] for s in STATUSES}})
+        echo_json(
+            {
+                "files": [o.to_json() for o in outcomes],
+                "summary": {s: counts[s] for s in STATUSES},
+                "index": {"added": index_report.added, "removed": index_report.removed, "rebuilt": index_report.rebuilt},
+            }
+        )
     else:
         for o in outcomes:
             line = f"{o.status:<9} {o.issue_id or '-':<20} {o.path}"
@@ -161,3 +172,81 @@ def _render_item(item: Item, depth: int) -> list[str]:
     for child in item.children:
         lines.extend(_render_item(child, depth + 1))
     return lines
+
+
+@main.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--dept", help="Only items about this department (any of its names, e.g. 住建厅).")
+@click.option("--section", help="Only items of this section (e.g. 政务工作动态).")
+@click.option("--kind", type=click.Choice(["weekly", "monthly"]), help="Only weeklies or monthlies.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Items whose event date span ends on or after this day.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Items whose event date span starts on or before this day.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits.")
+@click.option("--limit", default="20", show_default=True, help="Hits per page (1-100).")
+@click.option("--page", default="1", show_default=True, help="Page number.")
+@json_option
+@click.pass_obj
+def search_command(config: Config, query: str, dept, section, kind, date_from, date_to, sort, limit, page, as_json):
+    """Search the items: words (AND), OR, -word / NOT, "exact phrase", with filters.
+
+    With filters, QUERY may be empty: everything matching is listed, newest first.
+    """
+    params = {
+        "q": query, "dept": dept, "section": section, "kind": kind, "from": date_from,
+        "to": date_to, "sort": sort, "limit": limit, "page": page,
+    }
+    try:
+        request = SearchRequest.from_params(params)
+        if not request.has_criteria:
+            raise QueryError("请给出查询词或筛选条件（--dept、--section、--kind、--from、--to）")
+        result = search(open_index(config), request)
+    except QueryError as error:
+        raise click.UsageError(str(error)) from None
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        click.echo(render_result(result))
+
+
+@main.command()
+@click.pass_obj
+def reindex(config: Config) -> None:
+    """Rebuild the search index from the archive (swapped in atomically)."""
+    store = open_store(config)
+    count = SearchIndex(config.index_dir).rebuild(store)
+    store.close()
+    click.echo(f"index rebuilt: {count} documents")
+
+
+def open_index(config: Config) -> SearchIndex:
+    """The index of the data dir, built or brought up to date first if needed."""
+    index = SearchIndex(config.index_dir)
+    if not index.is_current():
+        store = open_store(config)
+        index.sync(store)
+        store.close()
+    return index
+
+
+def render_result(result: SearchResult) -> str:
+    """Hits as a readable list: issue, section, label, date, departments, snippet."""
+    request = result.request
+    out = [f"{result.total} 条结果（第 {request.page}/{result.pages} 页）"]
+    for n, hit in enumerate(result.hits, (request.page - 1) * request.limit + 1):
+        span = str(hit.date_from) if hit.date_from == hit.date_to else f"{hit.date_from}..{hit.date_to}"
+        out.append("")
+        out.append(f"{n}. {hit.issue_title} · {hit.section_title} {hit.label}  [{hit.item_id}]")
+        meta = span + ("  " + "、".join(hit.departments) if hit.departments else "")
+        out.append(f"   {meta}")
+        out.append("   " + plain_snippet(hit.snippet))
+    for name, pairs in result.facets.items():
+        if pairs:
+            out.append("")
+            out.append(f"{name}: " + "  ".join(f"{value}({count})" for value, count in pairs[:12]))
+    return "\n".join(out)
+
+
+def plain_snippet(snippet: str) -> str:
+    """A highlighted snippet for the terminal: matches in 【】, HTML entities undone."""
+    text = snippet.replace("<mark>", "【").replace("</mark>", "】")
+    return html.unescape(text)

@@ -83,7 +83,8 @@ def test_ingest_json_gives_files_and_a_summary(runner, data_dir, corpus_dir):
 
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"files", "summary"}
+    assert set(data) == {"files", "summary", "index"}
+    assert data["index"]["rebuilt"] is True
     assert data["summary"] == dict(added=5, updated=0, unchanged=0, duplicate=0, failed=0)
     names = sorted(p.name for p in corpus_dir.glob("*.txt"))
     assert [Path(f["path"]).name for f in data["files"]] == names

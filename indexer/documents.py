@@ -1,0 +1,107 @@
+"""Issues from the store -> Whoosh documents: one per item, sub-item and attachment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from archive.dates import month_span
+from archive.model import Attachment, Issue, Item, Section
+
+ATTACHMENT_SECTION = "附件"
+_MONTH = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月")
+
+
+def documents(issue: Issue) -> Iterator[dict]:
+    """Every retrievable unit of an issue, in reading order."""
+    position = 0
+    for section, item in issue.walk_items():
+        position += 1
+        yield _item_document(issue, section, item, position)
+    for attachment in issue.attachments:
+        position += 1
+        yield _attachment_document(issue, attachment, position)
+
+
+def _base(issue: Issue, position: int, start: date | None, end: date | None) -> dict:
+    start = start or issue.period_start or issue.published
+    end = end or issue.period_end or start
+    issued = issue.period_start or issue.published
+    return {
+        "issue_id": issue.issue_id,
+        "kind": issue.kind,
+        "number": str(issue.number) if issue.number is not None else "",
+        "total_number": str(issue.total_number) if issue.total_number is not None else "",
+        "issue_title": issue.title,
+        "year": str(start.year) if start else "",
+        "date_from": _datetime(start),
+        "date_to": _datetime(end),
+        "period_start": _datetime(issue.period_start),
+        "period_end": _datetime(issue.period_end),
+        "published": _datetime(issue.published),
+        "order": f"{_day(start)}{_day(issued)}{9999 - position:04d}",
+    }
+
+
+def _item_document(issue: Issue, section: Section, item: Item, position: int) -> dict:
+    doc = _base(issue, position, item.date_from, item.date_to)
+    departments = ",".join(item.departments)
+    doc.update(
+        item_id=f"{issue.issue_id}/{item.anchor}",
+        anchor=item.anchor,
+        label=item.label,
+        section=section.name,
+        section_title=f"{section.numeral}、{section.title}",
+        departments=departments,
+        department_list=departments,
+        body=item.text,
+        text=item.text,
+        grams=item.text,
+    )
+    return doc
+
+
+def attachment_text(attachment: Attachment) -> str:
+    """An attachment as searchable text: its title, then one line per table row."""
+    lines = [attachment.title]
+    for row in attachment.rows:
+        seq = f"{row.seq}. " if row.seq is not None else ""
+        scores = "，".join(
+            f"{name}{value:g}"
+            for name, value in (("基础分", row.base), ("减分", row.deduction), ("加分", row.bonus), ("实得分", row.score))
+            if value is not None
+        )
+        lines.append(f"{seq}{row.name}：{scores}")
+    return "\n".join(lines)
+
+
+def _attachment_document(issue: Issue, attachment: Attachment, position: int) -> dict:
+    """An attachment is found by its text; the department facet and filter are for items only."""
+    month = _MONTH.search(attachment.title)
+    start = end = None
+    if month and 1 <= int(month["m"]) <= 12:
+        start, end = month_span(int(month["y"]), int(month["m"]))
+    doc = _base(issue, position, start, end)
+    text = attachment_text(attachment)
+    doc.update(
+        item_id=f"{issue.issue_id}/{attachment.anchor}",
+        anchor=attachment.anchor,
+        label="",
+        section=ATTACHMENT_SECTION,
+        section_title=f"附件{attachment.number}：{attachment.title}",
+        departments="",
+        department_list="",
+        body=text,
+        text=text,
+        grams=text,
+    )
+    return doc
+
+
+def _datetime(value: date | None) -> datetime | None:
+    return datetime(value.year, value.month, value.day) if value else None
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%Y%m%d}" if value else "00000000"

@@ -1,0 +1,58 @@
+"""Snippets: a window of an item's text around its matches, with <mark> and everything else escaped.
+
+Done on the page shown only, from the stored text, by finding the query's
+terms in it (ASCII case-insensitively). This is exact for CJK, where Whoosh's
+own highlighter would need character offsets the bigram field does not keep.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+SNIPPET_LENGTH = 120
+LEAD = 24
+
+
+def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of the terms in the text, longest term first at each place."""
+    if not terms:
+        return []
+    ordered = sorted({t for t in terms if t}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Markup:
+    """The best window of `text` (the one with most matches), matches in <mark>, rest escaped."""
+    flat = text.replace("\n", " ")
+    spans = match_spans(flat, terms)
+    start = 0
+    if spans:
+        best = max(range(len(spans)), key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + length - LEAD))
+        start = max(0, spans[best][0] - LEAD)
+    end = min(len(flat), start + length)
+    start = max(0, min(start, end - length))
+    return _mark(flat, start, end, spans)
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """The whole text, escaped, with every match in <mark> (for an item shown in full)."""
+    return _mark(text, 0, len(text), match_spans(text, terms), ellipsis=False)
+
+
+def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]], ellipsis: bool = True) -> Markup:
+    out = [Markup("…")] if ellipsis and start > 0 else []
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[cursor:s]))
+        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    if ellipsis and end < len(text):
+        out.append(Markup("…"))
+    return Markup("").join(out)

@@ -1,0 +1,179 @@
+"""The index on disk: built from the store, kept in step with it, swapped in atomically.
+
+Layout in the data dir: `index` is a symlink to the live build `index-<stamp>`.
+A rebuild writes a new build beside it and replaces the symlink in one rename,
+so searches never see half an index; the previous build stays until the next
+rebuild for searchers that still have it open. `sync` updates the live build
+for the issues whose source changed. One writer at a time: every write holds
+an exclusive lock on `index.lock`; readers take no lock and keep seeing the
+last commit while a write is under way. Each build records the analysis and
+schema version it was made with; a different version means it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.searching import Searcher
+
+from archive.store import Store
+
+from .analysis import analysis_version
+from .documents import documents
+from .schema import SCHEMA_CODE, make_schema
+
+META = "bulletins-index.json"
+
+
+def index_version() -> str:
+    return f"s{SCHEMA_CODE}-a{analysis_version()}"
+
+
+@dataclass
+class SyncReport:
+    added: list[str]
+    removed: list[str]
+    rebuilt: bool = False
+
+
+class SearchIndex:
+    """The search index of one data dir, and the one searcher that serves it."""
+
+    def __init__(self, link: Path):
+        self.link = link
+        self.lock_path = link.parent / f"{link.name}.lock"
+        self._mutex = threading.RLock()
+        self._searcher: Searcher | None = None
+        self._searcher_dir: Path | None = None
+
+    # -- state ------------------------------------------------------------
+
+    def live_dir(self) -> Path | None:
+        return self.link.resolve() if self.link.is_symlink() and self.link.resolve().is_dir() else None
+
+    def meta(self) -> dict:
+        live = self.live_dir()
+        if live is None or not (live / META).exists():
+            return {}
+        return json.loads((live / META).read_text("utf-8"))
+
+    def is_current(self) -> bool:
+        return self.meta().get("version") == index_version()
+
+    # -- writing ----------------------------------------------------------
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def rebuild(self, store: Store) -> int:
+        """Build a fresh index from the store and swap it in; returns the number of documents."""
+        with self._write_lock():
+            build = self.link.parent / f"{self.link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+            build.mkdir(parents=True)
+            ix = windex.create_in(str(build), make_schema())
+            signatures = store.issue_signatures()
+            count = 0
+            with ix.writer(limitmb=256) as writer:
+                for issue in store.iter_issues():
+                    for doc in documents(issue):
+                        writer.add_document(**_clean(doc))
+                        count += 1
+            ix.close()
+            _write_meta(build, {"version": index_version(), "issues": signatures})
+            previous = self.live_dir()
+            temporary = self.link.parent / f".{self.link.name}.swap-{os.getpid()}"
+            temporary.unlink(missing_ok=True)
+            temporary.symlink_to(build.name)
+            os.replace(temporary, self.link)
+            self._remove_old_builds(keep={build, previous})
+            return count
+
+    def sync(self, store: Store) -> SyncReport:
+        """Bring the index in step with the store: rebuild if missing or outdated, else update changed issues."""
+        if not self.is_current():
+            self.rebuild(store)
+            return SyncReport(added=sorted(store.issue_signatures()), removed=[], rebuilt=True)
+        with self._write_lock():
+            live = self.live_dir()
+            meta = json.loads((live / META).read_text("utf-8"))
+            have: dict[str, str] = meta.get("issues", {})
+            want = store.issue_signatures()
+            stale = sorted(i for i in have if want.get(i) != have[i])
+            fresh = sorted(i for i in want if have.get(i) != want[i])
+            if stale or fresh:
+                ix = windex.open_dir(str(live))
+                with ix.writer(timeout=30) as writer:
+                    for issue_id in stale:
+                        writer.delete_by_term("issue_id", issue_id)
+                    for issue_id in fresh:
+                        issue = store.load(issue_id)
+                        if issue is not None:
+                            for doc in documents(issue):
+                                writer.add_document(**_clean(doc))
+                ix.close()
+                _write_meta(live, {"version": meta["version"], "issues": want})
+            return SyncReport(added=fresh, removed=[i for i in stale if i not in want])
+
+    def _remove_old_builds(self, keep: set[Path | None]) -> None:
+        for path in self.link.parent.glob(f"{self.link.name}-*"):
+            if path.is_dir() and path.resolve() not in {k.resolve() for k in keep if k}:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- reading ----------------------------------------------------------
+
+    @contextmanager
+    def searching(self) -> Iterator[Searcher]:
+        """The live searcher, reopened when a rebuild swapped the index or refreshed after a commit.
+
+        Searches are serialised: a Whoosh searcher is not meant for concurrent use.
+        """
+        with self._mutex:
+            live = self.live_dir()
+            if live is None:
+                raise IndexMissing("the search index has not been built: run `bulletins reindex`")
+            if self._searcher is None or self._searcher_dir != live:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher = windex.open_dir(str(live)).searcher()
+                self._searcher_dir = live
+            elif not self._searcher.up_to_date():
+                stale, self._searcher = self._searcher, self._searcher.refresh()
+                stale.close()
+            yield self._searcher
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+class IndexMissing(RuntimeError):
+    """There is no index to search yet."""
+
+
+def _clean(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def _write_meta(build: Path, meta: dict) -> None:
+    temporary = build / f".{META}.tmp"
+    temporary.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(temporary, build / META)

@@ -1,0 +1,298 @@
+"""Searching: a request in, a page of highlighted hits and facet counts out.
+
+Facets are counted the way Elasticsearch's post_filter does: the counts of a
+facet ignore that facet's own selection (but respect the query and the other
+filters), so a user who picked one department still sees the others with their
+counts. Every set here is a set of Whoosh document numbers; facet values are
+read from columns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from archive.departments import gazetteer
+from archive.model import KINDS, item_url
+from archive.parse import section_name
+
+from .highlight import snippet
+from .index import SearchIndex
+from .query import QueryError, highlight_terms, parse_query, to_whoosh
+
+SORTS = ("relevance", "date")
+MAX_LIMIT = 100
+FACETS = ("department", "section", "kind", "year")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    department: str | None = None  # any name; resolved to the short name
+    section: str | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    limit: int = 20
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str], default_limit: int = 20) -> SearchRequest:
+        """From URL or CLI parameters (q, dept, section, kind, from, to, sort, page, limit), validated."""
+
+        def text(name: str) -> str | None:
+            value = (params.get(name) or "").strip()
+            return value or None
+
+        request = cls(
+            query=text("q") or "",
+            department=text("dept"),
+            section=text("section"),
+            kind=text("kind"),
+            date_from=_date_param("from", text("from")),
+            date_to=_date_param("to", text("to")),
+            sort=text("sort") or "relevance",
+            page=_int_param("page", text("page"), 1, 1, 10_000),
+            limit=_int_param("limit", text("limit"), default_limit, 1, MAX_LIMIT),
+        )
+        request.validate()
+        return request
+
+    def validate(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"参数 sort 只能是 relevance（相关度）或 date（日期），而不是 {self.sort!r}")
+        if self.kind is not None and self.kind not in KINDS:
+            raise QueryError(f"参数 kind 只能是 weekly（周报）或 monthly（月报），而不是 {self.kind!r}")
+        if self.department is not None and gazetteer().resolve(self.department) is None:
+            raise QueryError(f"未知部门：{self.department}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError("起始日期 from 晚于结束日期 to")
+        if self.page < 1:
+            raise QueryError("参数 page 必须是正整数")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise QueryError(f"参数 limit 必须在 1 到 {MAX_LIMIT} 之间")
+
+    @property
+    def department_name(self) -> str | None:
+        found = gazetteer().resolve(self.department) if self.department else None
+        return found.short_name if found else None
+
+    def params(self, **changes) -> dict[str, str]:
+        """URL parameters of this request (or of a variant of it), without the defaults."""
+        values = {
+            "q": self.query,
+            "dept": self.department_name or "",
+            "section": self.section or "",
+            "kind": self.kind or "",
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "sort": "" if self.sort == "relevance" else self.sort,
+            "page": "" if self.page == 1 else str(self.page),
+        }
+        values.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def has_criteria(self) -> bool:
+        return bool(self.query.strip() or self.department or self.section or self.kind or self.date_from or self.date_to)
+
+
+@dataclass
+class Hit:
+    item_id: str
+    issue_id: str
+    anchor: str
+    kind: str
+    issue_title: str
+    section: str
+    section_title: str
+    label: str
+    date_from: date | None
+    date_to: date | None
+    departments: list[str]
+    snippet: str
+    text: str
+
+    @property
+    def url(self) -> str:
+        return item_url(self.issue_id, self.anchor)
+
+    def to_json(self) -> dict:
+        return {
+            "item_id": self.item_id,
+            "issue_id": self.issue_id,
+            "url": self.url,
+            "kind": self.kind,
+            "issue_title": self.issue_title,
+            "section": self.section,
+            "section_title": self.section_title,
+            "anchor": self.anchor,
+            "label": self.label,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "departments": self.departments,
+            "snippet": str(self.snippet),
+            "text": self.text,
+        }
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.limit))
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.request.query,
+            "total": self.total,
+            "page": self.request.page,
+            "pages": self.pages,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": {name: [[value, count] for value, count in pairs] for name, pairs in self.facets.items()},
+        }
+
+
+def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
+    """Run a validated request against the index."""
+    tree = parse_query(request.query)
+    main = to_whoosh(tree)
+    if tree is not None and main is None:
+        raise QueryError("查询里没有可检索的字或词")
+    filters = _filters(request)
+    with index.searching() as searcher:
+        matched = _docs(searcher, main or wq.Every())
+        selected = {name: _docs(searcher, q) for name, q in filters.items()}
+        final = _intersect(matched, selected.values())
+        facets = {
+            name: _count(searcher, name, _intersect(matched, [s for f, s in selected.items() if f != _filter_of(name)]))
+            for name in FACETS
+        }
+        docnums = _page(searcher, main, final, request)
+        terms = highlight_terms(tree)
+        hits = [_hit(searcher.stored_fields(d), terms) for d in docnums]
+    return SearchResult(request=request, total=len(final), hits=hits, facets=facets)
+
+
+def _filter_of(facet: str) -> str:
+    return "date" if facet == "year" else facet
+
+
+def _filters(request: SearchRequest) -> dict[str, wq.Query]:
+    filters: dict[str, wq.Query] = {}
+    if request.department_name:
+        filters["department"] = wq.Term("departments", request.department_name)
+    if request.section:
+        filters["section"] = wq.Term("section", section_name(request.section))
+    if request.kind:
+        filters["kind"] = wq.Term("kind", request.kind)
+    if request.date_from or request.date_to:
+        # An item's span [date_from, date_to] overlaps the range [from, to].
+        parts = []
+        if request.date_to:
+            parts.append(wq.DateRange("date_from", None, _datetime(request.date_to)))
+        if request.date_from:
+            parts.append(wq.DateRange("date_to", _datetime(request.date_from), None))
+        filters["date"] = parts[0] if len(parts) == 1 else wq.And(parts)
+    return filters
+
+
+def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
+    return set(searcher.docs_for_query(q))
+
+
+def _intersect(base: set[int], others) -> set[int]:
+    result = base
+    for other in others:
+        result = result & other
+    return result
+
+
+def _count(searcher: Searcher, facet: str, docs: set[int]) -> list[tuple[str, int]]:
+    column = {"department": "department_list", "section": "section", "kind": "kind", "year": "year"}[facet]
+    reader = searcher.reader().column_reader(column)
+    counts: Counter[str] = Counter()
+    for docnum in docs:
+        value = reader[docnum]
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
+        if not value:
+            continue
+        if facet == "department":
+            counts.update(value.split(","))
+        else:
+            counts[value] += 1
+    if facet == "year":
+        return sorted(counts.items(), reverse=True)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _page(searcher: Searcher, main: wq.Query | None, final: set[int], request: SearchRequest) -> list[int]:
+    start = (request.page - 1) * request.limit
+    if start >= len(final):
+        return []
+    wanted = start + request.limit
+    if main is not None and request.sort == "relevance":
+        results = searcher.search(main, filter=final, limit=wanted)
+    else:
+        results = searcher.search(wq.Every(), filter=final, limit=wanted, sortedby="order", reverse=True, scored=False)
+    return [hit.docnum for hit in results[start:wanted]]
+
+
+def _hit(stored: dict, terms: list[str]) -> Hit:
+    body = stored.get("body", "")
+    return Hit(
+        item_id=stored["item_id"],
+        issue_id=stored["issue_id"],
+        anchor=stored["anchor"],
+        kind=stored["kind"],
+        issue_title=stored["issue_title"],
+        section=stored["section"],
+        section_title=stored["section_title"],
+        label=stored.get("label", ""),
+        date_from=_date(stored.get("date_from")),
+        date_to=_date(stored.get("date_to")),
+        departments=[d for d in stored.get("departments", "").split(",") if d],
+        snippet=snippet(body, terms),
+        text=body,
+    )
+
+
+def _date_param(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"参数 {name} 不是有效日期（应为 YYYY-MM-DD）：{value}") from None
+
+
+def _int_param(name: str, value: str | None, default: int, low: int, high: int) -> int:
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise QueryError(f"参数 {name} 必须是整数：{value}") from None
+    if not low <= number <= high:
+        raise QueryError(f"参数 {name} 必须在 {low} 到 {high} 之间：{value}")
+    return number
+
+
+def _datetime(value: date) -> datetime:
+    return datetime(value.year, value.month, value.day)
+
+
+def _date(value) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
