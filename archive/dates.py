@@ -40,7 +40,9 @@ def week_period(
     """
     crosses = (m1, d1) > (m2, d2)
     if published is not None:
-        end_year = published.year if (m2, d2) <= (published.month, published.day) else published.year - 1
+        end_year = (
+            published.year if (m2, d2) <= (published.month, published.day) else published.year - 1
+        )
     elif year is not None:
         end_year = year + 1 if crosses else year
     else:
@@ -49,7 +51,9 @@ def week_period(
     return safe_date(start_year, m1, d1), safe_date(end_year, m2, d2)
 
 
-def resolve_year(month: int, day: int, start: date | None, end: date | None, published: date | None) -> date | None:
+def resolve_year(
+    month: int, day: int, start: date | None, end: date | None, published: date | None
+) -> date | None:
     """The date of "M月D日" nearest the issue's period (or before publication)."""
     anchor = start or published
     if anchor is None:

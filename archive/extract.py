@@ -161,8 +161,7 @@ def _page_lines(chars: list[LTChar]) -> list[str]:
         return []
     margin = min(x0 for x0, _ in lines)
     return [
-        "\t" + text if "\t" in text and x0 > margin + INDENT * size else text
-        for x0, text in lines
+        "\t" + text if "\t" in text and x0 > margin + INDENT * size else text for x0, text in lines
     ]
 
 

@@ -66,6 +66,12 @@ TABLE_ROW = re.compile(
 )
 TABLE_HEADER = re.compile(r"^序号\s")
 
+# How section headings and attachment titles end; one that does not may have
+# been cut by a wrap ("一、2025年1月总体运行" / "情况").
+HEADING_ENDINGS = re.compile(
+    r"(?:情况|行动|动态|资讯|进大厅|工作|要点|成效|结果|清单|名单|表)[”》）]?$"
+)
+
 # Section titles: what the facet drops.
 SECTION_MONTH_PREFIX = re.compile(r"^\d{4}年\d{1,2}月(?:份)?")
 

@@ -29,7 +29,12 @@ class Outcome:
     message: str = ""
 
     def to_json(self) -> dict:
-        return {"path": self.path, "status": self.status, "issue_id": self.issue_id, "message": self.message}
+        return {
+            "path": self.path,
+            "status": self.status,
+            "issue_id": self.issue_id,
+            "message": self.message,
+        }
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
@@ -37,7 +42,9 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            )
         else:
             files.append(path)
     return files
@@ -49,7 +56,9 @@ def ingest_file(store: Store, path: Path) -> Outcome:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return Outcome(key, "failed", message=f"{path}: cannot read the file ({error.strerror or error})")
+        return Outcome(
+            key, "failed", message=f"{path}: cannot read the file ({error.strerror or error})"
+        )
     sha = hashlib.sha256(data).hexdigest()
     known = store.source(key)
     if known and known.sha256 == sha and known.issue_id:
@@ -61,7 +70,9 @@ def ingest_file(store: Store, path: Path) -> Outcome:
     except ParseError as error:
         return Outcome(key, "failed", message=f"{path.name}: not a bulletin: {error}")
     issue_id = issue.issue_id
-    record = SourceRecord(path=key, sha256=sha, size=len(data), ingested_at=now(), issue_id=issue_id)
+    record = SourceRecord(
+        path=key, sha256=sha, size=len(data), ingested_at=now(), issue_id=issue_id
+    )
     other = store.source_of_issue(issue_id)
     if other and other.path != key and Path(other.path).exists():
         record.issue_id = None

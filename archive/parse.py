@@ -18,7 +18,15 @@ from . import grammar
 from .dates import item_span, month_span, safe_date, week_period
 from .departments import Gazetteer, gazetteer
 from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, parse_chinese_numeral
-from .repair import Layout, ends_open, is_title, measure, physical_lines, separator
+from .repair import (
+    Layout,
+    ends_open,
+    is_title,
+    looks_unfinished,
+    measure,
+    physical_lines,
+    separator,
+)
 
 
 class ParseError(ValueError):
@@ -26,7 +34,7 @@ class ParseError(ValueError):
 
 
 _MONTHLY_OVERVIEW = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:份)?总体运行情况")
-_QUOTES = str.maketrans({"\"": None, "「": "“", "」": "”", "『": "“", "』": "”"})
+_QUOTES = str.maketrans({'"': None, "「": "“", "」": "”", "『": "“", "』": "”"})
 
 
 def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
@@ -117,7 +125,9 @@ def _identify(head: _Masthead, sections: list[Section]) -> Issue:
         if 1 <= month <= 12:
             issue.period_start, issue.period_end = month_span(int(overview["y"]), month)
     if issue.period_start is None and issue.published is None:
-        raise ParseError("neither the period nor the publication date can be read: cannot identify the bulletin")
+        raise ParseError(
+            "neither the period nor the publication date can be read: cannot identify the bulletin"
+        )
     return issue
 
 
@@ -125,8 +135,8 @@ def section_name(title: str) -> str:
     """The facet name of a section: no month prefix, spaces or ASCII quote marks."""
     name = re.sub(r"\s+", "", title)
     name = grammar.SECTION_MONTH_PREFIX.sub("", name)
-    if name.count("\"") == 2:
-        name = name.replace("\"", "“", 1).replace("\"", "”", 1)
+    if name.count('"') == 2:
+        name = name.replace('"', "“", 1).replace('"', "”", 1)
     return name.translate(_QUOTES)
 
 
@@ -179,7 +189,13 @@ class _Body:
     def feed(self, line: str) -> None:
         found = grammar.match(grammar.BODY_RULES, line) if not ends_open(self.previous) else None
         if found is not None and self._structure(found[0], found[1], line):
-            titled = found[0] in ("section", "attachment") and self.layout.is_full(line)
+            rule, m = found
+            opens_title = rule == "section" or (rule == "attachment" and bool(m["title"]))
+            titled = opens_title and (
+                self.layout.is_full(line)
+                or looks_unfinished(line)
+                or not grammar.HEADING_ENDINGS.search(line)
+            )
             self.wrapped_title = found[0] if titled else None
         elif self.wrapped_title and self._extend_title(line):
             self.wrapped_title = self.wrapped_title if self.layout.is_full(line) else None
@@ -190,7 +206,7 @@ class _Body:
 
     def _extend_title(self, line: str) -> bool:
         """A heading that reached the margin goes on in the next line, if that line reads like a title."""
-        if not is_title(line, self.layout):
+        if len(line) > 30 or re.search(r"[，、。；：,;:！？]", line):
             return False
         if self.wrapped_title == "section":
             section = self.sections[-1]
@@ -241,7 +257,9 @@ class _Body:
         parent = self.stack[-1].item if self.stack else None
         siblings = parent.children if parent else self.sections[-1].items
         position = len(siblings) + 1
-        anchor = f"{parent.anchor}-{position}" if parent else f"s{self.sections[-1].number}-{position}"
+        anchor = (
+            f"{parent.anchor}-{position}" if parent else f"s{self.sections[-1].number}-{position}"
+        )
         label = _label_text(style, raw)
         text = m["text"].strip()
         item = Item(anchor=anchor, label=label, text="")
@@ -257,7 +275,12 @@ class _Body:
         title = (m["title"] or "").strip()
         number = int(m["number"]) if m["number"] else None
         current = self.attachments[-1] if self.attachments else None
-        continues = self.state == "attachment" and current and not title and number in (None, current.number)
+        continues = (
+            self.state == "attachment"
+            and current
+            and not title
+            and number in (None, current.number)
+        )
         if continues:
             current.lines.append(m.group(0))
         else:
@@ -298,7 +321,9 @@ class _Body:
         attachment = self.attachments[-1]
         row = grammar.TABLE_ROW.match(line)
         if grammar.TABLE_HEADER.match(line):
-            attachment.columns = [re.sub(r"\s+", "", c) for c in re.split(r"\t+|\s{2,}", line) if c.strip()]
+            attachment.columns = [
+                re.sub(r"\s+", "", c) for c in re.split(r"\t+|\s{2,}", line) if c.strip()
+            ]
         elif row:
             attachment.rows.append(_row(row))
         elif not attachment.title and "\t" not in line:
@@ -320,7 +345,9 @@ class _Body:
             section = self.sections[-1]
             number = section.number
             if section.items:
-                section.items.insert(0, Item(anchor=f"s{number}-0", label="", text=self.lead.value()))
+                section.items.insert(
+                    0, Item(anchor=f"s{number}-0", label="", text=self.lead.value())
+                )
             else:
                 section.items.append(Item(anchor=f"s{number}-1", label="", text=self.lead.value()))
         self.lead = None

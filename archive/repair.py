@@ -108,9 +108,25 @@ def separator(previous: str, following: str, layout: Layout, *, title: bool = Fa
         return "\n"
     if TERMINAL.search(previous) and not layout.is_full(previous):
         return "\n"
-    if previous[-1:].isascii() and following[:1].isascii() and previous[-1:].isalpha() and following[:1].isalpha():
+    if (
+        previous[-1:].isascii()
+        and following[:1].isascii()
+        and previous[-1:].isalpha()
+        and following[:1].isalpha()
+    ):
         return " "
     return ""
+
+
+_UNFINISHED_END = re.compile(r"[\d年月和与及、的]$")
+
+
+def looks_unfinished(text: str) -> bool:
+    """A heading cut short: an unclosed bracket or quote, or an end no title has ("2025年1月")."""
+    pairs = (("（", "）"), ("“", "”"), ("《", "》"))
+    if any(text.count(a) > text.count(b) for a, b in pairs):
+        return True
+    return bool(_UNFINISHED_END.search(text))
 
 
 def ends_open(line: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -86,10 +86,21 @@ class Store:
             )
             db["issues"].create(
                 {
-                    "issue_id": str, "kind": str, "number": int, "total_number": int, "year": int,
-                    "period_start": str, "period_end": str, "published": str, "title": str,
-                    "header": str, "report_to": str, "send_to": str, "copies": int,
-                    "source_path": str, "source_sha256": str,
+                    "issue_id": str,
+                    "kind": str,
+                    "number": int,
+                    "total_number": int,
+                    "year": int,
+                    "period_start": str,
+                    "period_end": str,
+                    "published": str,
+                    "title": str,
+                    "header": str,
+                    "report_to": str,
+                    "send_to": str,
+                    "copies": int,
+                    "source_path": str,
+                    "source_sha256": str,
                 },
                 pk="issue_id",
             )
@@ -99,9 +110,17 @@ class Store:
             )
             db["items"].create(
                 {
-                    "item_id": str, "issue_id": str, "section_number": int, "anchor": str,
-                    "parent_anchor": str, "position": int, "depth": int, "label": str,
-                    "text": str, "date_from": str, "date_to": str,
+                    "item_id": str,
+                    "issue_id": str,
+                    "section_number": int,
+                    "anchor": str,
+                    "parent_anchor": str,
+                    "position": int,
+                    "depth": int,
+                    "label": str,
+                    "text": str,
+                    "date_from": str,
+                    "date_to": str,
                 },
                 pk="item_id",
             )
@@ -115,9 +134,16 @@ class Store:
             )
             db["attachment_rows"].create(
                 {
-                    "issue_id": str, "attachment_number": int, "position": int, "seq": int,
-                    "name": str, "department": str, "base": float, "deduction": float,
-                    "bonus": float, "score": float,
+                    "issue_id": str,
+                    "attachment_number": int,
+                    "position": int,
+                    "seq": int,
+                    "name": str,
+                    "department": str,
+                    "base": float,
+                    "deduction": float,
+                    "bonus": float,
+                    "score": float,
                 },
                 pk=("issue_id", "attachment_number", "position"),
             )
@@ -148,7 +174,11 @@ class Store:
                 self._delete_issue(previous.issue_id)
             self._delete_issue(issue_id)
             self.db["sources"].upsert(
-                {**source.__dict__, "issue_id": issue_id, "ingested_at": source.ingested_at or now()},
+                {
+                    **source.__dict__,
+                    "issue_id": issue_id,
+                    "ingested_at": source.ingested_at or now(),
+                },
                 pk="path",
             )
             self._insert_issue(issue, source)
@@ -177,20 +207,33 @@ class Store:
         footer = issue.footer or Footer()
         self.db["issues"].insert(
             {
-                "issue_id": issue_id, "kind": issue.kind, "number": issue.number,
-                "total_number": issue.total_number, "year": issue.year,
-                "period_start": _iso(issue.period_start), "period_end": _iso(issue.period_end),
-                "published": _iso(issue.published), "title": issue.title,
+                "issue_id": issue_id,
+                "kind": issue.kind,
+                "number": issue.number,
+                "total_number": issue.total_number,
+                "year": issue.year,
+                "period_start": _iso(issue.period_start),
+                "period_end": _iso(issue.period_end),
+                "published": _iso(issue.published),
+                "title": issue.title,
                 "header": json.dumps(issue.header, ensure_ascii=False),
-                "report_to": footer.report_to, "send_to": footer.send_to, "copies": footer.copies,
-                "source_path": source.path, "source_sha256": source.sha256,
+                "report_to": footer.report_to,
+                "send_to": footer.send_to,
+                "copies": footer.copies,
+                "source_path": source.path,
+                "source_sha256": source.sha256,
             }
         )
         sections, items, departments = [], [], []
         position = 0
         for section in issue.sections:
             sections.append(
-                {"issue_id": issue_id, "number": section.number, "title": section.title, "name": section.name}
+                {
+                    "issue_id": issue_id,
+                    "number": section.number,
+                    "title": section.title,
+                    "name": section.name,
+                }
             )
             for top in section.items:
                 for item, parent, depth in _walk(top, None, 0):
@@ -198,10 +241,16 @@ class Store:
                     item_id = f"{issue_id}/{item.anchor}"
                     items.append(
                         {
-                            "item_id": item_id, "issue_id": issue_id, "section_number": section.number,
-                            "anchor": item.anchor, "parent_anchor": parent.anchor if parent else None,
-                            "position": position, "depth": depth, "label": item.label,
-                            "text": item.text, "date_from": _iso(item.date_from),
+                            "item_id": item_id,
+                            "issue_id": issue_id,
+                            "section_number": section.number,
+                            "anchor": item.anchor,
+                            "parent_anchor": parent.anchor if parent else None,
+                            "position": position,
+                            "depth": depth,
+                            "label": item.label,
+                            "text": item.text,
+                            "date_from": _iso(item.date_from),
                             "date_to": _iso(item.date_to),
                         }
                     )
@@ -215,13 +264,20 @@ class Store:
         for attachment in issue.attachments:
             self.db["attachments"].insert(
                 {
-                    "issue_id": issue_id, "number": attachment.number, "title": attachment.title,
+                    "issue_id": issue_id,
+                    "number": attachment.number,
+                    "title": attachment.title,
                     "columns": json.dumps(attachment.columns, ensure_ascii=False),
                     "lines": json.dumps(attachment.lines, ensure_ascii=False),
                 }
             )
             self.db["attachment_rows"].insert_all(
-                {"issue_id": issue_id, "attachment_number": attachment.number, "position": i, **row.__dict__}
+                {
+                    "issue_id": issue_id,
+                    "attachment_number": attachment.number,
+                    "position": i,
+                    **row.__dict__,
+                }
                 for i, row in enumerate(attachment.rows, 1)
             )
 
@@ -239,7 +295,9 @@ class Store:
         return {r["issue_id"]: r["sig"] for r in rows}
 
     def issue_ids(self) -> list[str]:
-        return [r["issue_id"] for r in self.db.query("SELECT issue_id FROM issues ORDER BY issue_id")]
+        return [
+            r["issue_id"] for r in self.db.query("SELECT issue_id FROM issues ORDER BY issue_id")
+        ]
 
     def summaries(self) -> list[IssueSummary]:
         """Every issue, newest period first."""
@@ -249,10 +307,16 @@ class Store:
         )
         return [
             IssueSummary(
-                issue_id=r["issue_id"], kind=r["kind"], number=r["number"],
-                total_number=r["total_number"], period_start=r["period_start"],
-                period_end=r["period_end"], published=r["published"], title=r["title"],
-                items=r["n"], source=Source(r["source_path"], r["source_sha256"]),
+                issue_id=r["issue_id"],
+                kind=r["kind"],
+                number=r["number"],
+                total_number=r["total_number"],
+                period_start=r["period_start"],
+                period_end=r["period_end"],
+                published=r["published"],
+                title=r["title"],
+                items=r["n"],
+                source=Source(r["source_path"], r["source_sha256"]),
             )
             for r in rows
         ]
@@ -271,9 +335,13 @@ class Store:
     def _build(self, row: dict) -> Issue:
         issue_id = row["issue_id"]
         issue = Issue(
-            kind=row["kind"], number=row["number"], total_number=row["total_number"],
-            year=row["year"], period_start=_date(row["period_start"]),
-            period_end=_date(row["period_end"]), published=_date(row["published"]),
+            kind=row["kind"],
+            number=row["number"],
+            total_number=row["total_number"],
+            year=row["year"],
+            period_start=_date(row["period_start"]),
+            period_end=_date(row["period_end"]),
+            published=_date(row["published"]),
             header=json.loads(row["header"] or "[]"),
             footer=Footer(row["report_to"] or "", row["send_to"] or "", row["copies"])
             if (row["report_to"] or row["send_to"] or row["copies"] is not None)
@@ -289,13 +357,20 @@ class Store:
             mentions.setdefault(r["item_id"], {})[r["department"]] = r["mentions"]
         sections = {
             r["number"]: Section(number=r["number"], title=r["title"], name=r["name"])
-            for r in self.db.query("SELECT * FROM sections WHERE issue_id = ? ORDER BY number", [issue_id])
+            for r in self.db.query(
+                "SELECT * FROM sections WHERE issue_id = ? ORDER BY number", [issue_id]
+            )
         }
         by_anchor: dict[str, Item] = {}
-        for r in self.db.query("SELECT * FROM items WHERE issue_id = ? ORDER BY position", [issue_id]):
+        for r in self.db.query(
+            "SELECT * FROM items WHERE issue_id = ? ORDER BY position", [issue_id]
+        ):
             item = Item(
-                anchor=r["anchor"], label=r["label"], text=r["text"],
-                date_from=_date(r["date_from"]), date_to=_date(r["date_to"]),
+                anchor=r["anchor"],
+                label=r["label"],
+                text=r["text"],
+                date_from=_date(r["date_from"]),
+                date_to=_date(r["date_to"]),
                 mentions=mentions.get(r["item_id"], {}),
             )
             by_anchor[item.anchor] = item
@@ -304,9 +379,13 @@ class Store:
             else:
                 sections[r["section_number"]].items.append(item)
         issue.sections = list(sections.values())
-        for a in self.db.query("SELECT * FROM attachments WHERE issue_id = ? ORDER BY number", [issue_id]):
+        for a in self.db.query(
+            "SELECT * FROM attachments WHERE issue_id = ? ORDER BY number", [issue_id]
+        ):
             attachment = Attachment(
-                number=a["number"], title=a["title"], columns=json.loads(a["columns"] or "[]"),
+                number=a["number"],
+                title=a["title"],
+                columns=json.loads(a["columns"] or "[]"),
                 lines=json.loads(a["lines"] or "[]"),
             )
             for r in self.db.query(
@@ -315,8 +394,13 @@ class Store:
             ):
                 attachment.rows.append(
                     AttachmentRow(
-                        seq=r["seq"], name=r["name"], department=r["department"], base=r["base"],
-                        deduction=r["deduction"], bonus=r["bonus"], score=r["score"],
+                        seq=r["seq"],
+                        name=r["name"],
+                        department=r["department"],
+                        base=r["base"],
+                        deduction=r["deduction"],
+                        bonus=r["bonus"],
+                        score=r["score"],
                     )
                 )
             issue.attachments.append(attachment)
@@ -338,4 +422,4 @@ def _date(value: str | None) -> date | None:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -27,7 +27,9 @@ PROGRESS_THRESHOLD = 5
 
 
 def json_option(command):
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(command)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(
+        command
+    )
 
 
 def echo_json(data) -> None:
@@ -72,7 +74,10 @@ def ingest(config: Config, paths: tuple[Path, ...], as_json: bool) -> None:
     store = open_store(config)
     if len(files) >= PROGRESS_THRESHOLD and not as_json:
         with click.progressbar(
-            files, label="ingesting", file=sys.stderr, item_show_func=lambda p: p.name if p else None
+            files,
+            label="ingesting",
+            file=sys.stderr,
+            item_show_func=lambda p: p.name if p else None,
         ) as bar:
             outcomes = [ingest_file(store, path) for path in bar]
     else:
@@ -85,7 +90,11 @@ def ingest(config: Config, paths: tuple[Path, ...], as_json: bool) -> None:
             {
                 "files": [o.to_json() for o in outcomes],
                 "summary": {s: counts[s] for s in STATUSES},
-                "index": {"added": index_report.added, "removed": index_report.removed, "rebuilt": index_report.rebuilt},
+                "index": {
+                    "added": index_report.added,
+                    "removed": index_report.removed,
+                    "rebuilt": index_report.rebuilt,
+                },
             }
         )
     else:
@@ -114,7 +123,9 @@ def list_issues(config: Config, as_json: bool) -> None:
         return
     for s in summaries:
         period = f"{s.period_start}..{s.period_end}" if s.period_start else "-"
-        click.echo(f"{s.issue_id:<20} {period:<23} {s.published or '-':<10} {s.items:>3} items  {s.title}")
+        click.echo(
+            f"{s.issue_id:<20} {period:<23} {s.published or '-':<10} {s.items:>3} items  {s.title}"
+        )
 
 
 @main.command()
@@ -125,7 +136,9 @@ def show(config: Config, issue_id: str, as_json: bool) -> None:
     """Show one issue (e.g. weekly-2024-09-09) in its structure."""
     issue = open_store(config).load(issue_id)
     if issue is None:
-        raise click.ClickException(f"no issue '{issue_id}' in the archive; `bulletins issues` lists them")
+        raise click.ClickException(
+            f"no issue '{issue_id}' in the archive; `bulletins issues` lists them"
+        )
     if as_json:
         echo_json(issue.to_json())
     else:
@@ -150,7 +163,9 @@ def render_issue(issue: Issue) -> str:
         out.append(f"附件{attachment.number}：{attachment.title}（{len(attachment.rows)} 行）")
         for row in attachment.rows:
             seq = row.seq if row.seq is not None else ""
-            out.append(f"  {seq!s:>3} {row.name:<14} {row.base:g} {row.deduction:g} {row.bonus:g} {row.score:g}")
+            out.append(
+                f"  {seq!s:>3} {row.name:<14} {row.base:g} {row.deduction:g} {row.bonus:g} {row.score:g}"
+            )
     if issue.footer:
         out.append("")
         if issue.footer.report_to:
@@ -164,7 +179,11 @@ def render_issue(issue: Issue) -> str:
 
 def _render_item(item: Item, depth: int) -> list[str]:
     pad = "  " * depth
-    span = str(item.date_from) if item.date_from == item.date_to else f"{item.date_from}..{item.date_to}"
+    span = (
+        str(item.date_from)
+        if item.date_from == item.date_to
+        else f"{item.date_from}..{item.date_to}"
+    )
     meta = f"[{item.anchor}] {span}"
     if item.departments:
         meta += "  " + "、".join(item.departments)
@@ -178,22 +197,49 @@ def _render_item(item: Item, depth: int) -> list[str]:
 @click.argument("query", required=False, default="")
 @click.option("--dept", help="Only items about this department (any of its names, e.g. 住建厅).")
 @click.option("--section", help="Only items of this section (e.g. 政务工作动态).")
-@click.option("--kind", type=click.Choice(["weekly", "monthly"]), help="Only weeklies or monthlies.")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Items whose event date span ends on or after this day.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Items whose event date span starts on or before this day.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits.")
+@click.option(
+    "--kind", type=click.Choice(["weekly", "monthly"]), help="Only weeklies or monthlies."
+)
+@click.option(
+    "--from",
+    "date_from",
+    metavar="YYYY-MM-DD",
+    help="Items whose event date span ends on or after this day.",
+)
+@click.option(
+    "--to",
+    "date_to",
+    metavar="YYYY-MM-DD",
+    help="Items whose event date span starts on or before this day.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order of hits.",
+)
 @click.option("--limit", default="20", show_default=True, help="Hits per page (1-100).")
 @click.option("--page", default="1", show_default=True, help="Page number.")
 @json_option
 @click.pass_obj
-def search_command(config: Config, query: str, dept, section, kind, date_from, date_to, sort, limit, page, as_json):
+def search_command(
+    config: Config, query: str, dept, section, kind, date_from, date_to, sort, limit, page, as_json
+):
     """Search the items: words (AND), OR, -word / NOT, "exact phrase", with filters.
 
     With filters, QUERY may be empty: everything matching is listed, newest first.
     """
     params = {
-        "q": query, "dept": dept, "section": section, "kind": kind, "from": date_from,
-        "to": date_to, "sort": sort, "limit": limit, "page": page,
+        "q": query,
+        "dept": dept,
+        "section": section,
+        "kind": kind,
+        "from": date_from,
+        "to": date_to,
+        "sort": sort,
+        "limit": limit,
+        "page": page,
     }
     try:
         request = SearchRequest.from_params(params)
@@ -233,7 +279,11 @@ def render_result(result: SearchResult) -> str:
     request = result.request
     out = [f"{result.total} 条结果（第 {request.page}/{result.pages} 页）"]
     for n, hit in enumerate(result.hits, (request.page - 1) * request.limit + 1):
-        span = str(hit.date_from) if hit.date_from == hit.date_to else f"{hit.date_from}..{hit.date_to}"
+        span = (
+            str(hit.date_from)
+            if hit.date_from == hit.date_to
+            else f"{hit.date_from}..{hit.date_to}"
+        )
         out.append("")
         out.append(f"{n}. {hit.issue_title} · {hit.section_title} {hit.label}  [{hit.item_id}]")
         meta = span + ("  " + "、".join(hit.departments) if hit.departments else "")

@@ -44,7 +44,9 @@ def dictionary_terms() -> list[str]:
     """Words jieba must keep whole: department names and aliases, and the bulletins' own terms."""
     terms = {name for dept in gazetteer().departments for name in dept.names}
     text = resources.files("indexer").joinpath("data/terms.txt").read_text("utf-8")
-    terms.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    terms.update(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
     return sorted(t for t in terms if _WORDLIKE.search(t))
 
 
@@ -67,7 +69,9 @@ def analysis_version() -> str:
 
 def words(text: str) -> list[str]:
     """Search-mode jieba words of a text, lowercased, punctuation and spaces left out."""
-    return [w.lower() for w, _, _ in segmenter().tokenize(text, mode="search") if _WORDLIKE.search(w)]
+    return [
+        w.lower() for w, _, _ in segmenter().tokenize(text, mode="search") if _WORDLIKE.search(w)
+    ]
 
 
 def query_words(text: str) -> list[str]:
@@ -114,8 +118,19 @@ def gram_phrase(text: str) -> list[str]:
 class WordTokenizer(Tokenizer):
     """jieba search-mode words with sequential positions."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for word, start, end in segmenter().tokenize(value, mode="search"):
@@ -137,8 +152,19 @@ class WordTokenizer(Tokenizer):
 class GramTokenizer(Tokenizer):
     """Characters and overlapping bigrams with one position per character."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for text, pos in grams(value):
             token.text = text

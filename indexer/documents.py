@@ -69,7 +69,12 @@ def attachment_text(attachment: Attachment) -> str:
         seq = f"{row.seq}. " if row.seq is not None else ""
         scores = "，".join(
             f"{name}{value:g}"
-            for name, value in (("基础分", row.base), ("减分", row.deduction), ("加分", row.bonus), ("实得分", row.score))
+            for name, value in (
+                ("基础分", row.base),
+                ("减分", row.deduction),
+                ("加分", row.bonus),
+                ("实得分", row.score),
+            )
             if value is not None
         )
         lines.append(f"{seq}{row.name}：{scores}")

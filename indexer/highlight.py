@@ -30,7 +30,10 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Markup
     spans = match_spans(flat, terms)
     start = 0
     if spans:
-        best = max(range(len(spans)), key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + length - LEAD))
+        best = max(
+            range(len(spans)),
+            key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + length - LEAD),
+        )
         start = max(0, spans[best][0] - LEAD)
     end = min(len(flat), start + length)
     start = max(0, min(start, end - length))
@@ -42,7 +45,9 @@ def highlight(text: str, terms: list[str]) -> Markup:
     return _mark(text, 0, len(text), match_spans(text, terms), ellipsis=False)
 
 
-def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]], ellipsis: bool = True) -> Markup:
+def _mark(
+    text: str, start: int, end: int, spans: list[tuple[int, int]], ellipsis: bool = True
+) -> Markup:
     out = [Markup("…")] if ellipsis and start > 0 else []
     cursor = start
     for s, e in spans:

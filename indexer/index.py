@@ -59,7 +59,9 @@ class SearchIndex:
     # -- state ------------------------------------------------------------
 
     def live_dir(self) -> Path | None:
-        return self.link.resolve() if self.link.is_symlink() and self.link.resolve().is_dir() else None
+        return (
+            self.link.resolve() if self.link.is_symlink() and self.link.resolve().is_dir() else None
+        )
 
     def meta(self) -> dict:
         live = self.live_dir()
@@ -85,7 +87,9 @@ class SearchIndex:
     def rebuild(self, store: Store) -> int:
         """Build a fresh index from the store and swap it in; returns the number of documents."""
         with self._write_lock():
-            build = self.link.parent / f"{self.link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+            build = (
+                self.link.parent / f"{self.link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+            )
             build.mkdir(parents=True)
             ix = windex.create_in(str(build), make_schema())
             signatures = store.issue_signatures()

@@ -54,7 +54,9 @@ class Or:
     nodes: tuple
 
 
-_TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?|“[^”]*”?)|(?P<open>[(（])|(?P<close>[)）])|(?P<word>[^\s"“”()（）]+))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<quote>"[^"]*"?|“[^”]*”?)|(?P<open>[(（])|(?P<close>[)）])|(?P<word>[^\s"“”()（）]+))'
+)
 
 
 def _lex(text: str) -> list[tuple[str, str]]:

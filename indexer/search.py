@@ -66,9 +66,13 @@ class SearchRequest:
 
     def validate(self) -> None:
         if self.sort not in SORTS:
-            raise QueryError(f"参数 sort 只能是 relevance（相关度）或 date（日期），而不是 {self.sort!r}")
+            raise QueryError(
+                f"参数 sort 只能是 relevance（相关度）或 date（日期），而不是 {self.sort!r}"
+            )
         if self.kind is not None and self.kind not in KINDS:
-            raise QueryError(f"参数 kind 只能是 weekly（周报）或 monthly（月报），而不是 {self.kind!r}")
+            raise QueryError(
+                f"参数 kind 只能是 weekly（周报）或 monthly（月报），而不是 {self.kind!r}"
+            )
         if self.department is not None and gazetteer().resolve(self.department) is None:
             raise QueryError(f"未知部门：{self.department}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -100,7 +104,14 @@ class SearchRequest:
 
     @property
     def has_criteria(self) -> bool:
-        return bool(self.query.strip() or self.department or self.section or self.kind or self.date_from or self.date_to)
+        return bool(
+            self.query.strip()
+            or self.department
+            or self.section
+            or self.kind
+            or self.date_from
+            or self.date_to
+        )
 
 
 @dataclass
@@ -160,7 +171,10 @@ class SearchResult:
             "page": self.request.page,
             "pages": self.pages,
             "hits": [h.to_json() for h in self.hits],
-            "facets": {name: [[value, count] for value, count in pairs] for name, pairs in self.facets.items()},
+            "facets": {
+                name: [[value, count] for value, count in pairs]
+                for name, pairs in self.facets.items()
+            },
         }
 
 
@@ -176,7 +190,11 @@ def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
         selected = {name: _docs(searcher, q) for name, q in filters.items()}
         final = _intersect(matched, selected.values())
         facets = {
-            name: _count(searcher, name, _intersect(matched, [s for f, s in selected.items() if f != _filter_of(name)]))
+            name: _count(
+                searcher,
+                name,
+                _intersect(matched, [s for f, s in selected.items() if f != _filter_of(name)]),
+            )
             for name in FACETS
         }
         docnums = _page(searcher, main, final, request)
@@ -220,7 +238,12 @@ def _intersect(base: set[int], others) -> set[int]:
 
 
 def _count(searcher: Searcher, facet: str, docs: set[int]) -> list[tuple[str, int]]:
-    column = {"department": "department_list", "section": "section", "kind": "kind", "year": "year"}[facet]
+    column = {
+        "department": "department_list",
+        "section": "section",
+        "kind": "kind",
+        "year": "year",
+    }[facet]
     reader = searcher.reader().column_reader(column)
     counts: Counter[str] = Counter()
     for docnum in docs:
@@ -238,7 +261,9 @@ def _count(searcher: Searcher, facet: str, docs: set[int]) -> list[tuple[str, in
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _page(searcher: Searcher, main: wq.Query | None, final: set[int], request: SearchRequest) -> list[int]:
+def _page(
+    searcher: Searcher, main: wq.Query | None, final: set[int], request: SearchRequest
+) -> list[int]:
     start = (request.page - 1) * request.limit
     if start >= len(final):
         return []
@@ -246,7 +271,9 @@ def _page(searcher: Searcher, main: wq.Query | None, final: set[int], request: S
     if main is not None and request.sort == "relevance":
         results = searcher.search(main, filter=final, limit=wanted)
     else:
-        results = searcher.search(wq.Every(), filter=final, limit=wanted, sortedby="order", reverse=True, scored=False)
+        results = searcher.search(
+            wq.Every(), filter=final, limit=wanted, sortedby="order", reverse=True, scored=False
+        )
     return [hit.docnum for hit in results[start:wanted]]
 
 

@@ -62,7 +62,7 @@ def make_pdf(text: str, path: Path, chars_per_line: int = 28) -> Path:
             y = height - MARGIN
         canvas.setFont(FONT, SIZE)
         if isinstance(line, list):
-            for x, cell in zip(COLUMNS, line):
+            for x, cell in zip(COLUMNS, line, strict=False):
                 if cell.strip():
                     canvas.drawString(x, y, cell.strip())
         else:

@@ -12,12 +12,21 @@ WEEK = (date(2024, 9, 9), date(2024, 9, 14), date(2024, 9, 23))
 
 
 def test_a_week_takes_its_year_from_publication():
-    assert week_period(9, 9, 9, 14, year=None, published=date(2024, 9, 23)) == (date(2024, 9, 9), date(2024, 9, 14))
+    assert week_period(9, 9, 9, 14, year=None, published=date(2024, 9, 23)) == (
+        date(2024, 9, 9),
+        date(2024, 9, 14),
+    )
 
 
 def test_a_week_across_the_year_end():
-    assert week_period(12, 30, 1, 3, year=2025, published=date(2025, 1, 10)) == (date(2024, 12, 30), date(2025, 1, 3))
-    assert week_period(12, 30, 1, 3, year=2024, published=None) == (date(2024, 12, 30), date(2025, 1, 3))
+    assert week_period(12, 30, 1, 3, year=2025, published=date(2025, 1, 10)) == (
+        date(2024, 12, 30),
+        date(2025, 1, 3),
+    )
+    assert week_period(12, 30, 1, 3, year=2024, published=None) == (
+        date(2024, 12, 30),
+        date(2025, 1, 3),
+    )
 
 
 def test_a_week_without_year_or_publication_has_no_dates():

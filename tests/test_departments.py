@@ -35,7 +35,9 @@ def test_the_longest_name_wins_and_each_mention_counts():
     assert found == {"住房城乡建设厅": 3, "公安厅": 1}
 
 
-@pytest.mark.parametrize("text", ["德阳市市场监管局", "成都市公安厅", "资阳市政务服务管理局", "绵阳市商务厅"])
+@pytest.mark.parametrize(
+    "text", ["德阳市市场监管局", "成都市公安厅", "资阳市政务服务管理局", "绵阳市商务厅"]
+)
 def test_city_bodies_are_not_provincial_departments(text):
     assert gazetteer().find(text) == []
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.extract import ExtractError, decode_text, read_document
+
 from pdfgen import make_encrypted_pdf, make_image_only_pdf, make_pdf
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -10,6 +10,7 @@ import pytest
 
 from archive.ingest import collect, ingest_file
 from archive.store import Store
+
 from pdfgen import make_encrypted_pdf, make_image_only_pdf, make_pdf
 
 TABLES = (
@@ -22,7 +23,9 @@ IDS = {
     "2024-weekly-1209-1213": "weekly-2024-12-09",
     "2025-monthly-01": "monthly-2025-01",
 }
-NOT_A_BULLETIN = "四川省政务服务中心持续优化营商环境，各窗口单位认真落实有关要求，群众满意度稳步提升。\n"
+NOT_A_BULLETIN = (
+    "四川省政务服务中心持续优化营商环境，各窗口单位认真落实有关要求，群众满意度稳步提升。\n"
+)
 
 
 @pytest.fixture

@@ -113,7 +113,10 @@ def test_item_texts_have_no_hard_wraps(golden):
     for _, item in issue.walk_items():
         paragraphs = item.text.split("\n")
         for paragraph in paragraphs[:-1]:
-            assert re.search(r"[。！？][”’]?$", paragraph) or len(paragraph) <= 18, (item.anchor, paragraph)
+            assert re.search(r"[。！？][”’]?$", paragraph) or len(paragraph) <= 18, (
+                item.anchor,
+                paragraph,
+            )
 
 
 def test_names_split_across_lines_are_rejoined():
@@ -160,7 +163,10 @@ def test_a_date_right_after_a_numeric_label_is_the_items_date():
         "一、政务工作动态\n1.1月5日，国务院召开常务会议。\n2.1月3日，公安厅印发通知。\n"
     )
     items = parse(text).sections[0].items
-    assert [(i.label, str(i.date_from)) for i in items] == [("1.", "2024-01-05"), ("2.", "2024-01-03")]
+    assert [(i.label, str(i.date_from)) for i in items] == [
+        ("1.", "2024-01-05"),
+        ("2.", "2024-01-03"),
+    ]
     assert items[0].text.startswith("1月5日，")
 
 

@@ -18,7 +18,10 @@ from archive.repair import Layout, measure, normalise_line, physical_lines, sepa
         ("咨询 1031 人次", "咨询1031人次"),
         ("１２３４５热线", "12345热线"),
         ("报:省政务管理办公室", "报：省政务管理办公室"),
-        ("“以增值化改革为引擎 助力打造法治化营商环境”", "“以增值化改革为引擎 助力打造法治化营商环境”"),
+        (
+            "“以增值化改革为引擎 助力打造法治化营商环境”",
+            "“以增值化改革为引擎 助力打造法治化营商环境”",
+        ),
         ("赴天府软件园、AI 创新中心", "赴天府软件园、AI 创新中心"),
     ],
 )
@@ -38,7 +41,9 @@ def test_hard_wrapped_text_is_detected_with_its_width():
     wrapped = ["一二三四五六七八九十一二三四五六七八九十一二三四五六七八九"] * 8 + ["短句。"]
     layout = measure(wrapped)
     assert layout.hard_wrapped and layout.width == 58
-    assert not measure(["一段完整的话。" * 12, "短。", "另一段话，" * 30, "结尾。" * 3, "又一段。" * 9]).hard_wrapped
+    assert not measure(
+        ["一段完整的话。" * 12, "短。", "另一段话，" * 30, "结尾。" * 3, "又一段。" * 9]
+    ).hard_wrapped
 
 
 def test_a_wrapped_line_joins_without_a_break_and_a_sentence_end_breaks_the_paragraph():
