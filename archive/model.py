@@ -228,6 +228,34 @@ class Issue:
             "source": self.source.to_json() if self.source else None,
         }
 
+    def find(self, anchor: str) -> tuple[Section | None, Item | Attachment] | None:
+        """The item, sub-item or attachment at an anchor ("s2-3", "s6-2-1", "a1"), with its section."""
+        for attachment in self.attachments:
+            if attachment.anchor == anchor:
+                return None, attachment
+        for section, item in self.walk_items():
+            if item.anchor == anchor:
+                return section, item
+        return None
+
+    def citation(self, anchor: str) -> str | None:
+        """How to cite one item: 《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）."""
+        found = self.find(anchor)
+        if found is None:
+            return None
+        section, node = found
+        if isinstance(node, Attachment):
+            return f"{self.title}附件{node.number}：{node.title}"
+        labels = []
+        path = anchor.split("-")
+        items = section.items
+        for depth in range(1, len(path)):
+            prefix = "-".join(path[: depth + 1])
+            current = next(i for i in items if i.anchor == prefix)
+            labels.append(current.label)
+            items = current.children
+        return f"{self.title}{section.numeral}、{section.title}{''.join(labels)}"
+
     def item_count(self) -> int:
         return sum(1 for _ in self.walk_items())
 

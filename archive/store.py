@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, Source
+from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, Source, chinese_numeral
 
 SCHEMA_VERSION = 1
 
@@ -60,6 +60,55 @@ class IssueSummary:
             "url": f"/issues/{self.issue_id}",
             "items": self.items,
             "source": self.source.to_json(),
+        }
+
+
+@dataclass
+class ItemRecord:
+    """An item as listed on a department page: enough to show and link it."""
+
+    issue_id: str
+    anchor: str
+    issue_title: str
+    section_title: str
+    label: str
+    text: str
+    date_from: str | None
+    date_to: str | None
+    departments: list[str]
+
+    def to_json(self) -> dict:
+        return {
+            "item_id": f"{self.issue_id}/{self.anchor}",
+            "issue_id": self.issue_id,
+            "url": f"/items/{self.issue_id}/{self.anchor}",
+            "issue_title": self.issue_title,
+            "section": self.section_title,
+            "label": self.label,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "departments": self.departments,
+            "text": self.text,
+        }
+
+
+@dataclass
+class AssessmentRow:
+    """A department's row in one issue's 窗口考核结果 table."""
+
+    issue_id: str
+    issue_title: str
+    attachment: int
+    title: str
+    row: AttachmentRow
+
+    def to_json(self) -> dict:
+        return {
+            "issue_id": self.issue_id,
+            "issue_title": self.issue_title,
+            "url": f"/items/{self.issue_id}/a{self.attachment}",
+            "title": self.title,
+            **self.row.to_json(),
         }
 
 
@@ -317,6 +366,92 @@ class Store:
                 title=r["title"],
                 items=r["n"],
                 source=Source(r["source_path"], r["source_sha256"]),
+            )
+            for r in rows
+        ]
+
+    def neighbours(self, issue_id: str) -> tuple[IssueSummary | None, IssueSummary | None]:
+        """The previous and next issue of the same kind, by period."""
+        same = [s for s in self.summaries() if s.kind == self._kind(issue_id)]
+        ids = [s.issue_id for s in same]
+        if issue_id not in ids:
+            return None, None
+        at = ids.index(issue_id)  # newest first
+        older = same[at + 1] if at + 1 < len(same) else None
+        newer = same[at - 1] if at > 0 else None
+        return older, newer
+
+    def _kind(self, issue_id: str) -> str | None:
+        rows = list(self.db.query("SELECT kind FROM issues WHERE issue_id = ?", [issue_id]))
+        return rows[0]["kind"] if rows else None
+
+    def department_counts(self) -> dict[str, int]:
+        """Department short name -> number of items that mention it."""
+        rows = self.db.query("SELECT department, count(*) AS n FROM item_departments GROUP BY department")
+        return {r["department"]: r["n"] for r in rows}
+
+    def department_items(self, department: str, limit: int = 50, offset: int = 0) -> list[ItemRecord]:
+        """Items that mention a department, newest event first."""
+        rows = self.db.query(
+            """SELECT i.issue_id, i.anchor, i.label, i.text, i.date_from, i.date_to, i.item_id,
+                      s.number AS section_number, s.title AS section_title, iss.title AS issue_title
+               FROM item_departments d
+               JOIN items i ON i.item_id = d.item_id
+               JOIN issues iss ON iss.issue_id = i.issue_id
+               JOIN sections s ON s.issue_id = i.issue_id AND s.number = i.section_number
+               WHERE d.department = ?
+               ORDER BY i.date_from DESC, coalesce(iss.period_start, iss.published) DESC, i.position
+               LIMIT ? OFFSET ?""",
+            [department, limit, offset],
+        )
+        records = []
+        for r in rows:
+            departments = [
+                d["department"]
+                for d in self.db.query(
+                    "SELECT department FROM item_departments WHERE item_id = ? ORDER BY ord", [r["item_id"]]
+                )
+            ]
+            numeral = chinese_numeral(r["section_number"])
+            records.append(
+                ItemRecord(
+                    issue_id=r["issue_id"], anchor=r["anchor"], issue_title=r["issue_title"],
+                    section_title=f"{numeral}、{r['section_title']}", label=r["label"], text=r["text"],
+                    date_from=r["date_from"], date_to=r["date_to"], departments=departments,
+                )
+            )
+        return records
+
+    def department_months(self, department: str) -> list[tuple[str, int]]:
+        """(YYYY-MM, items) for each month with an item mentioning the department, oldest first."""
+        rows = self.db.query(
+            """SELECT substr(i.date_from, 1, 7) AS month, count(*) AS n
+               FROM item_departments d JOIN items i ON i.item_id = d.item_id
+               WHERE d.department = ? AND i.date_from IS NOT NULL
+               GROUP BY month ORDER BY month""",
+            [department],
+        )
+        return [(r["month"], r["n"]) for r in rows]
+
+    def department_assessments(self, department: str) -> list[AssessmentRow]:
+        """The department's rows in the 窗口考核结果 tables, newest issue first."""
+        rows = self.db.query(
+            """SELECT r.*, a.title AS attachment_title, iss.title AS issue_title
+               FROM attachment_rows r
+               JOIN attachments a ON a.issue_id = r.issue_id AND a.number = r.attachment_number
+               JOIN issues iss ON iss.issue_id = r.issue_id
+               WHERE r.department = ?
+               ORDER BY coalesce(iss.period_start, iss.published) DESC""",
+            [department],
+        )
+        return [
+            AssessmentRow(
+                issue_id=r["issue_id"], issue_title=r["issue_title"], attachment=r["attachment_number"],
+                title=r["attachment_title"],
+                row=AttachmentRow(
+                    seq=r["seq"], name=r["name"], department=r["department"], base=r["base"],
+                    deduction=r["deduction"], bonus=r["bonus"], score=r["score"],
+                ),
             )
             for r in rows
         ]

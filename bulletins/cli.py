@@ -10,6 +10,7 @@ import html
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ from indexer.index import SearchIndex
 from indexer.query import QueryError
 from indexer.search import SORTS, SearchRequest, SearchResult, search
 
-from .config import DATA_ENV, DEFAULT_DATA_DIR, Config
+from web.config import DATA_ENV, DEFAULT_DATA_DIR, Config
 
 PROGRESS_THRESHOLD = 5
 
@@ -300,3 +301,35 @@ def plain_snippet(snippet: str) -> str:
     """A highlighted snippet for the terminal: matches in 【】, HTML entities undone."""
     text = snippet.replace("<mark>", "【").replace("</mark>", "】")
     return html.unescape(text)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; 0.0.0.0 for the intranet).")
+@click.option("--port", default=None, type=int, help="Port to listen on (default 8080).")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("corpus"),
+    show_default=True,
+    help="Folder ingested on first run, when the archive is empty.",
+)
+@click.option("--threads", default=8, show_default=True, help="Worker threads of the server.")
+@click.pass_obj
+def serve(config: Config, host: str | None, port: int | None, corpus: Path, threads: int) -> None:
+    """Serve the web UI and JSON API (building the archive from --corpus on first run)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    config = replace(config, host=host or config.host, port=port or config.port)
+    store = open_store(config)
+    if not store.issue_ids() and corpus.is_dir():
+        click.echo(f"first run: ingesting {corpus} into {config.data_dir}", err=True)
+        for outcome in (ingest_file(store, path) for path in collect([corpus])):
+            if outcome.status == "failed":
+                click.echo(f"  failed: {outcome.message}", err=True)
+    SearchIndex(config.index_dir).sync(store)
+    store.close()
+    app = create_app(config)
+    click.echo(f"serving on http://{config.host}:{config.port}/  (Ctrl+C to stop)", err=True)
+    waitress_serve(app, host=config.host, port=config.port, threads=threads, ident="bulletins")

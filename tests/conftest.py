@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from archive.ingest import collect, ingest_file
 from archive.store import Store
-from bulletins.config import Config
+from web.config import Config
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 

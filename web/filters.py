@@ -1,0 +1,46 @@
+"""Template filters: Chinese dates and date spans."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date
+
+from flask import Flask
+
+KIND_LABELS = {"weekly": "周报", "monthly": "月报"}
+
+
+def as_date(value) -> date | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def cn_date(value) -> str:
+    """2024-09-09 -> 2024年9月9日."""
+    day = as_date(value)
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def cn_span(start, end) -> str:
+    """A date span as the bulletins print it: 9月9日 / 9月9日—9月14日 / 2025年1月."""
+    first, last = as_date(start), as_date(end)
+    if first is None:
+        return ""
+    if last is None or last == first:
+        return cn_date(first)
+    if first.day == 1 and _month_end(last) and (first.year, first.month) == (last.year, last.month):
+        return f"{first.year}年{first.month}月"
+    if first.year == last.year:
+        return f"{first.year}年{first.month}月{first.day}日—{last.month}月{last.day}日"
+    return f"{cn_date(first)}—{cn_date(last)}"
+
+
+def _month_end(day: date) -> bool:
+    return day.day == monthrange(day.year, day.month)[1]
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["cn_date"] = cn_date
+    app.jinja_env.filters["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
+    app.jinja_env.globals["cn_span"] = cn_span

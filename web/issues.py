@@ -1,0 +1,79 @@
+"""Issues: the list, one issue in its structure, an item's permalink, and their JSON twins."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template, url_for
+
+from archive.model import Issue
+
+from .context import get_store
+
+bp = Blueprint("issues", __name__)
+
+
+def load_issue(issue_id: str) -> Issue:
+    issue = get_store().load(issue_id)
+    if issue is None:
+        abort(404, f"没有编号为 {issue_id} 的一期。")
+    return issue
+
+
+@bp.get("/issues/")
+def index():
+    return render_template("issues.html", issues=get_store().summaries())
+
+
+@bp.get("/api/issues")
+def api_index():
+    return jsonify([s.to_json() for s in get_store().summaries()])
+
+
+@bp.get("/issues/<issue_id>")
+def show(issue_id: str):
+    return render_issue(load_issue(issue_id), target=None)
+
+
+@bp.get("/api/issues/<issue_id>")
+def api_show(issue_id: str):
+    return jsonify(load_issue(issue_id).to_json())
+
+
+@bp.get("/items/<issue_id>/<anchor>")
+def item(issue_id: str, anchor: str):
+    """The permalink of one item: its issue, scrolled to it and highlighted."""
+    issue = load_issue(issue_id)
+    if issue.find(anchor) is None:
+        abort(404, f"{issue.title}中没有编号为 {anchor} 的条目。")
+    return render_issue(issue, target=anchor)
+
+
+@bp.get("/api/items/<issue_id>/<anchor>")
+def api_item(issue_id: str, anchor: str):
+    issue = load_issue(issue_id)
+    found = issue.find(anchor)
+    if found is None:
+        abort(404, f"{issue.title}中没有编号为 {anchor} 的条目。")
+    section, node = found
+    data = node.to_json(issue.issue_id)
+    data.update(
+        issue_id=issue.issue_id,
+        issue_title=issue.title,
+        section=section.title if section else None,
+        citation=issue.citation(anchor),
+        url=url_for("issues.item", issue_id=issue.issue_id, anchor=anchor),
+    )
+    return jsonify(data)
+
+
+def render_issue(issue: Issue, target: str | None):
+    older, newer = get_store().neighbours(issue.issue_id)
+    citations = {node.anchor: issue.citation(node.anchor) for _, node in issue.walk_items()}
+    citations.update({a.anchor: issue.citation(a.anchor) for a in issue.attachments})
+    return render_template(
+        "issue.html",
+        issue=issue,
+        target=target,
+        citations=citations,
+        older=older,
+        newer=newer,
+    )

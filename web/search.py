@@ -1,0 +1,123 @@
+"""Search: the home page, the results page, its JSON twin and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from archive.departments import gazetteer
+from indexer.search import SearchRequest, SearchResult, search
+
+from .context import config, get_index, get_store
+
+bp = Blueprint("search", __name__)
+
+EXPORT_LIMIT = 5000
+FACET_TITLES = {"department": "部门", "section": "栏目", "kind": "类型", "year": "年份"}
+
+
+def run_search(default_everything: bool = False) -> tuple[SearchRequest, SearchResult | None]:
+    """The request from the URL, and its result (None on the home page: no criteria)."""
+    search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
+    if not search_request.has_criteria and not default_everything:
+        return search_request, None
+    return search_request, search(get_index(), search_request)
+
+
+@bp.get("/")
+@bp.get("/search")
+def page():
+    search_request, result = run_search()
+    if result is None:
+        store = get_store()
+        counts = store.department_counts()
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:16]
+        return render_template("home.html", req=search_request, issues=store.summaries()[:8], top=top)
+    return render_template(
+        "search.html",
+        req=search_request,
+        result=result,
+        facet_titles=FACET_TITLES,
+        facet_links=facet_links(search_request, result),
+        department=gazetteer().resolve(search_request.department) if search_request.department else None,
+    )
+
+
+@bp.get("/api/search")
+def api():
+    _, result = run_search(default_everything=True)
+    response = jsonify(result.to_json())
+    return response
+
+
+@bp.get("/search.csv")
+def export():
+    search_request, result = run_search(default_everything=True)
+    result = search(get_index(), replace(search_request, page=1, limit=EXPORT_LIMIT))
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    writer = csv.writer(out)
+    writer.writerow(["条目", "链接", "期号", "栏目", "序号", "起始日期", "结束日期", "部门", "内容"])
+    for hit in result.hits:
+        writer.writerow(
+            [
+                hit.item_id,
+                url_for("issues.item", issue_id=hit.issue_id, anchor=hit.anchor, _external=True),
+                hit.issue_title,
+                hit.section_title,
+                hit.label,
+                hit.date_from or "",
+                hit.date_to or "",
+                "、".join(hit.departments),
+                hit.text,
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="bulletins-search.csv"'},
+    )
+
+
+def facet_links(search_request: SearchRequest, result: SearchResult) -> dict[str, list[dict]]:
+    """For each facet value: its count, whether it is selected, and the URL that toggles it."""
+    selected = {
+        "department": search_request.department_name,
+        "section": search_request.section,
+        "kind": search_request.kind,
+        "year": _selected_year(search_request),
+    }
+    links: dict[str, list[dict]] = {}
+    for facet, pairs in result.facets.items():
+        entries = []
+        for value, count in pairs:
+            is_on = selected[facet] == value
+            entries.append(
+                {
+                    "value": value,
+                    "count": count,
+                    "selected": is_on,
+                    "url": url_for("search.page", **_toggle(search_request, facet, value, is_on)),
+                }
+            )
+        links[facet] = entries
+    return links
+
+
+def _selected_year(search_request: SearchRequest) -> str | None:
+    start, end = search_request.date_from, search_request.date_to
+    if start and end and start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year)
+    return None
+
+
+def _toggle(search_request: SearchRequest, facet: str, value: str, is_on: bool) -> dict[str, str]:
+    if facet == "year":
+        changes = {"from": None, "to": None} if is_on else {"from": f"{value}-01-01", "to": f"{value}-12-31"}
+    else:
+        key = {"department": "dept", "section": "section", "kind": "kind"}[facet]
+        changes = {key: None if is_on else value}
+    return search_request.params(page=None, **changes)
