@@ -71,7 +71,9 @@ def show(name: str):
         return redirect(url_for("departments.show", name=department.short_name, **request.args), 301)
     data = department_data(department, page_number())
     chart = monthly_bars(data["months"], f"{department.short_name}每月被提及的条目数")
-    return render_template("department.html", d=data, department=department, chart=chart)
+    return render_template(
+        "department.html", d=data, department=department, chart=chart, names=list(department.names)
+    )
 
 
 @bp.get("/api/departments/<name>")

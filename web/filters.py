@@ -7,6 +7,8 @@ from datetime import date
 
 from flask import Flask
 
+from indexer.highlight import snippet
+
 KIND_LABELS = {"weekly": "周报", "monthly": "月报"}
 
 
@@ -44,3 +46,4 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
     app.jinja_env.globals["cn_span"] = cn_span
+    app.jinja_env.globals["snippet"] = snippet
