@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .departments import Department
 from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, Source, chinese_numeral
 
 SCHEMA_VERSION = 1
@@ -109,6 +110,31 @@ class AssessmentRow:
             "url": f"/items/{self.issue_id}/a{self.attachment}",
             "title": self.title,
             **self.row.to_json(),
+        }
+
+
+@dataclass
+class DepartmentReport:
+    """Everything the archive holds about one department: its items (a page), months, assessments."""
+
+    department: Department
+    total: int
+    page: int
+    pages: int
+    months: list[tuple[str, int]]
+    items: list[ItemRecord]
+    assessments: list[AssessmentRow]
+
+    def to_json(self) -> dict:
+        return {
+            **self.department.to_json(),
+            "url": f"/departments/{self.department.short_name}",
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "months": [[month, n] for month, n in self.months],
+            "items": [i.to_json() for i in self.items],
+            "assessments": [a.to_json() for a in self.assessments],
         }
 
 
@@ -387,10 +413,29 @@ class Store:
 
     def department_counts(self) -> dict[str, int]:
         """Department short name -> number of items that mention it."""
-        rows = self.db.query("SELECT department, count(*) AS n FROM item_departments GROUP BY department")
+        rows = self.db.query(
+            "SELECT department, count(*) AS n FROM item_departments GROUP BY department"
+        )
         return {r["department"]: r["n"] for r in rows}
 
-    def department_items(self, department: str, limit: int = 50, offset: int = 0) -> list[ItemRecord]:
+    def department_report(
+        self, department: Department, page: int = 1, page_size: int = 50
+    ) -> DepartmentReport:
+        name = department.short_name
+        total = self.department_counts().get(name, 0)
+        return DepartmentReport(
+            department=department,
+            total=total,
+            page=page,
+            pages=max(1, -(-total // page_size)),
+            months=self.department_months(name),
+            items=self.department_items(name, limit=page_size, offset=(page - 1) * page_size),
+            assessments=self.department_assessments(name),
+        )
+
+    def department_items(
+        self, department: str, limit: int = 50, offset: int = 0
+    ) -> list[ItemRecord]:
         """Items that mention a department, newest event first."""
         rows = self.db.query(
             """SELECT i.issue_id, i.anchor, i.label, i.text, i.date_from, i.date_to, i.item_id,
@@ -409,15 +454,22 @@ class Store:
             departments = [
                 d["department"]
                 for d in self.db.query(
-                    "SELECT department FROM item_departments WHERE item_id = ? ORDER BY ord", [r["item_id"]]
+                    "SELECT department FROM item_departments WHERE item_id = ? ORDER BY ord",
+                    [r["item_id"]],
                 )
             ]
             numeral = chinese_numeral(r["section_number"])
             records.append(
                 ItemRecord(
-                    issue_id=r["issue_id"], anchor=r["anchor"], issue_title=r["issue_title"],
-                    section_title=f"{numeral}、{r['section_title']}", label=r["label"], text=r["text"],
-                    date_from=r["date_from"], date_to=r["date_to"], departments=departments,
+                    issue_id=r["issue_id"],
+                    anchor=r["anchor"],
+                    issue_title=r["issue_title"],
+                    section_title=f"{numeral}、{r['section_title']}",
+                    label=r["label"],
+                    text=r["text"],
+                    date_from=r["date_from"],
+                    date_to=r["date_to"],
+                    departments=departments,
                 )
             )
         return records
@@ -446,11 +498,18 @@ class Store:
         )
         return [
             AssessmentRow(
-                issue_id=r["issue_id"], issue_title=r["issue_title"], attachment=r["attachment_number"],
+                issue_id=r["issue_id"],
+                issue_title=r["issue_title"],
+                attachment=r["attachment_number"],
                 title=r["attachment_title"],
                 row=AttachmentRow(
-                    seq=r["seq"], name=r["name"], department=r["department"], base=r["base"],
-                    deduction=r["deduction"], bonus=r["bonus"], score=r["score"],
+                    seq=r["seq"],
+                    name=r["name"],
+                    department=r["department"],
+                    base=r["base"],
+                    deduction=r["deduction"],
+                    bonus=r["bonus"],
+                    score=r["score"],
                 ),
             )
             for r in rows

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import click
 
+from archive.departments import gazetteer
 from archive.ingest import STATUSES, collect, ingest_file
-from archive.model import Issue, Item
+from archive.model import Attachment, Issue, Item, item_url
 from archive.store import Store
 from indexer.index import SearchIndex
 from indexer.query import QueryError
 from indexer.search import SORTS, SearchRequest, SearchResult, search
-
 from web.config import DATA_ENV, DEFAULT_DATA_DIR, Config
+from web.export import hits_csv
+from web.search import EXPORT_LIMIT
 
 PROGRESS_THRESHOLD = 5
 
@@ -134,16 +136,41 @@ def list_issues(config: Config, as_json: bool) -> None:
 @json_option
 @click.pass_obj
 def show(config: Config, issue_id: str, as_json: bool) -> None:
-    """Show one issue (e.g. weekly-2024-09-09) in its structure."""
+    """Show one issue (weekly-2024-09-09) or one item of it (weekly-2024-09-09/s2-3).
+
+    An item is shown with its citation and permalink, as the web page gives them.
+    """
+    issue_id, _, anchor = issue_id.partition("/")
     issue = open_store(config).load(issue_id)
     if issue is None:
         raise click.ClickException(
             f"no issue '{issue_id}' in the archive; `bulletins issues` lists them"
         )
+    if not anchor:
+        click.echo(
+            json.dumps(issue.to_json(), ensure_ascii=False, indent=2)
+            if as_json
+            else render_issue(issue)
+        )
+        return
+    found = issue.find(anchor)
+    if found is None:
+        raise click.ClickException(f"{issue.title} has no item '{anchor}'")
+    section, node = found
     if as_json:
-        echo_json(issue.to_json())
+        data = node.to_json(issue.issue_id)
+        data.update(
+            issue_id=issue.issue_id, issue_title=issue.title, citation=issue.citation(anchor)
+        )
+        echo_json(data)
+        return
+    click.echo(issue.citation(anchor))
+    click.echo(item_url(issue.issue_id, anchor))
+    click.echo("")
+    if isinstance(node, Item):
+        click.echo("\n".join(_render_item(node, 0)))
     else:
-        click.echo(render_issue(issue))
+        click.echo(render_attachment(node))
 
 
 def render_issue(issue: Issue) -> str:
@@ -161,12 +188,7 @@ def render_issue(issue: Issue) -> str:
             out.extend(_render_item(item, 1))
     for attachment in issue.attachments:
         out.append("")
-        out.append(f"附件{attachment.number}：{attachment.title}（{len(attachment.rows)} 行）")
-        for row in attachment.rows:
-            seq = row.seq if row.seq is not None else ""
-            out.append(
-                f"  {seq!s:>3} {row.name:<14} {row.base:g} {row.deduction:g} {row.bonus:g} {row.score:g}"
-            )
+        out.append(render_attachment(attachment))
     if issue.footer:
         out.append("")
         if issue.footer.report_to:
@@ -176,6 +198,18 @@ def render_issue(issue: Issue) -> str:
         if issue.footer.copies is not None:
             out.append(f"（共印{issue.footer.copies}份）")
     return "\n".join(out)
+
+
+def render_attachment(attachment: Attachment) -> str:
+    lines = [f"附件{attachment.number}：{attachment.title}（{len(attachment.rows)} 行）"]
+    for row in attachment.rows:
+        seq = row.seq if row.seq is not None else ""
+        scores = " ".join(
+            f"{v:g}" if v is not None else "-"
+            for v in (row.base, row.deduction, row.bonus, row.score)
+        )
+        lines.append(f"  {seq!s:>3} {row.name:<14} {scores}")
+    return "\n".join(lines)
 
 
 def _render_item(item: Item, depth: int) -> list[str]:
@@ -222,10 +256,27 @@ def _render_item(item: Item, depth: int) -> list[str]:
 )
 @click.option("--limit", default="20", show_default=True, help="Hits per page (1-100).")
 @click.option("--page", default="1", show_default=True, help="Page number.")
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="Print every hit (not one page) as CSV, as the web export does.",
+)
 @json_option
 @click.pass_obj
 def search_command(
-    config: Config, query: str, dept, section, kind, date_from, date_to, sort, limit, page, as_json
+    config: Config,
+    query: str,
+    dept,
+    section,
+    kind,
+    date_from,
+    date_to,
+    sort,
+    limit,
+    page,
+    as_csv,
+    as_json,
 ):
     """Search the items: words (AND), OR, -word / NOT, "exact phrase", with filters.
 
@@ -246,10 +297,14 @@ def search_command(
         request = SearchRequest.from_params(params)
         if not request.has_criteria:
             raise QueryError("请给出查询词或筛选条件（--dept、--section、--kind、--from、--to）")
+        if as_csv:
+            request = replace(request, page=1, limit=EXPORT_LIMIT)
         result = search(open_index(config), request)
     except QueryError as error:
         raise click.UsageError(str(error)) from None
-    if as_json:
+    if as_csv:
+        click.echo(hits_csv(result.hits, lambda hit: hit.url), nl=False)
+    elif as_json:
         echo_json(result.to_json())
     else:
         click.echo(render_result(result))
@@ -304,7 +359,11 @@ def plain_snippet(snippet: str) -> str:
 
 
 @main.command()
-@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; 0.0.0.0 for the intranet).")
+@click.option(
+    "--host",
+    default=None,
+    help="Address to listen on (default 127.0.0.1; 0.0.0.0 for the intranet).",
+)
 @click.option("--port", default=None, type=int, help="Port to listen on (default 8080).")
 @click.option(
     "--corpus",
@@ -333,3 +392,64 @@ def serve(config: Config, host: str | None, port: int | None, corpus: Path, thre
     app = create_app(config)
     click.echo(f"serving on http://{config.host}:{config.port}/  (Ctrl+C to stop)", err=True)
     waitress_serve(app, host=config.host, port=config.port, threads=threads, ident="bulletins")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option(
+    "--page", default=1, show_default=True, help="Page of the department's items (50 a page)."
+)
+@json_option
+@click.pass_obj
+def departments(config: Config, name: str | None, page: int, as_json: bool) -> None:
+    """List departments with their item counts, or show one (any of its names).
+
+    For one department: its items newest first, mentions per month, and its rows
+    in the 窗口考核结果 attachments.
+    """
+    store = open_store(config)
+    if name is None:
+        counts = store.department_counts()
+        listing = [(d, counts.get(d.short_name, 0)) for d in gazetteer().departments]
+        if as_json:
+            echo_json(
+                [
+                    {**d.to_json(), "url": f"/departments/{d.short_name}", "items": n}
+                    for d, n in listing
+                ]
+            )
+        else:
+            for d, n in sorted(listing, key=lambda pair: -pair[1]):
+                click.echo(f"{n:>5}  {d.short_name}（{d.full_name}）")
+        return
+    department = gazetteer().resolve(name)
+    if department is None:
+        raise click.ClickException(
+            f"unknown department '{name}'; `bulletins departments` lists them"
+        )
+    if page < 1:
+        raise click.UsageError("--page must be 1 or more")
+    report = store.department_report(department, page)
+    if as_json:
+        echo_json(report.to_json())
+        return
+    out = [
+        f"{department.short_name}（{department.full_name}）：{report.total} 条条目，第 {page}/{report.pages} 页"
+    ]
+    if report.months:
+        out.append("每月：" + "  ".join(f"{m}:{n}" for m, n in report.months))
+    for a in report.assessments:
+        out.append(
+            f"考核：{a.issue_title} {a.title} 名次 {a.row.seq or '并列'} 实得分 {a.row.score:g}"
+        )
+    for item in report.items:
+        span = (
+            item.date_from
+            if item.date_from == item.date_to
+            else f"{item.date_from}..{item.date_to}"
+        )
+        out.append(
+            f"\n{item.issue_title} · {item.section_title} {item.label}  [{item.issue_id}/{item.anchor}]"
+        )
+        out.append(f"   {span}  {item.text[:80]}…")
+    click.echo("\n".join(out))

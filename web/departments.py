@@ -28,28 +28,14 @@ def page_number() -> int:
     return int(raw)
 
 
-def department_data(department: Department, page: int) -> dict:
-    store = get_store()
-    total = store.department_counts().get(department.short_name, 0)
-    items = store.department_items(department.short_name, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return {
-        **department.to_json(),
-        "url": url_for("departments.show", name=department.short_name),
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "months": store.department_months(department.short_name),
-        "items": items,
-        "assessments": store.department_assessments(department.short_name),
-    }
-
-
 @bp.get("/departments/")
 def index():
     counts = get_store().department_counts()
     groups: dict[str, list[tuple[Department, int]]] = {}
     for department in gazetteer().departments:
-        groups.setdefault(department.kind or "其他", []).append((department, counts.get(department.short_name, 0)))
+        groups.setdefault(department.kind or "其他", []).append(
+            (department, counts.get(department.short_name, 0))
+        )
     return render_template("departments.html", groups=groups)
 
 
@@ -58,7 +44,11 @@ def api_index():
     counts = get_store().department_counts()
     return jsonify(
         [
-            {**d.to_json(), "url": url_for("departments.show", name=d.short_name), "items": counts.get(d.short_name, 0)}
+            {
+                **d.to_json(),
+                "url": url_for("departments.show", name=d.short_name),
+                "items": counts.get(d.short_name, 0),
+            }
             for d in gazetteer().departments
         ]
     )
@@ -68,18 +58,14 @@ def api_index():
 def show(name: str):
     department = resolve(name)
     if name != department.short_name:
-        return redirect(url_for("departments.show", name=department.short_name, **request.args), 301)
-    data = department_data(department, page_number())
-    chart = monthly_bars(data["months"], f"{department.short_name}每月被提及的条目数")
-    return render_template(
-        "department.html", d=data, department=department, chart=chart, names=list(department.names)
-    )
+        return redirect(
+            url_for("departments.show", name=department.short_name, **request.args), 301
+        )
+    report = get_store().department_report(department, page_number(), PAGE_SIZE)
+    chart = monthly_bars(report.months, f"{department.short_name}每月被提及的条目数")
+    return render_template("department.html", r=report, department=department, chart=chart)
 
 
 @bp.get("/api/departments/<name>")
 def api_show(name: str):
-    data = department_data(resolve(name), page_number())
-    data["items"] = [i.to_json() for i in data["items"]]
-    data["assessments"] = [a.to_json() for a in data["assessments"]]
-    data["months"] = [[m, n] for m, n in data["months"]]
-    return jsonify(data)
+    return jsonify(get_store().department_report(resolve(name), page_number(), PAGE_SIZE).to_json())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -12,6 +10,7 @@ from archive.departments import gazetteer
 from indexer.search import SearchRequest, SearchResult, search
 
 from .context import config, get_index, get_store
+from .export import hits_csv
 
 bp = Blueprint("search", __name__)
 
@@ -35,14 +34,18 @@ def page():
         store = get_store()
         counts = store.department_counts()
         top = sorted(counts.items(), key=lambda kv: -kv[1])[:16]
-        return render_template("home.html", req=search_request, issues=store.summaries()[:8], top=top)
+        return render_template(
+            "home.html", req=search_request, issues=store.summaries()[:8], top=top
+        )
     return render_template(
         "search.html",
         req=search_request,
         result=result,
         facet_titles=FACET_TITLES,
         facet_links=facet_links(search_request, result),
-        department=gazetteer().resolve(search_request.department) if search_request.department else None,
+        department=gazetteer().resolve(search_request.department)
+        if search_request.department
+        else None,
     )
 
 
@@ -55,28 +58,16 @@ def api():
 
 @bp.get("/search.csv")
 def export():
-    search_request, result = run_search(default_everything=True)
+    search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
     result = search(get_index(), replace(search_request, page=1, limit=EXPORT_LIMIT))
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(out)
-    writer.writerow(["条目", "链接", "期号", "栏目", "序号", "起始日期", "结束日期", "部门", "内容"])
-    for hit in result.hits:
-        writer.writerow(
-            [
-                hit.item_id,
-                url_for("issues.item", issue_id=hit.issue_id, anchor=hit.anchor, _external=True),
-                hit.issue_title,
-                hit.section_title,
-                hit.label,
-                hit.date_from or "",
-                hit.date_to or "",
-                "、".join(hit.departments),
-                hit.text,
-            ]
-        )
+    text = hits_csv(
+        result.hits,
+        lambda hit: url_for(
+            "issues.item", issue_id=hit.issue_id, anchor=hit.anchor, _external=True
+        ),
+    )
     return Response(
-        out.getvalue(),
+        text,
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="bulletins-search.csv"'},
     )
@@ -109,14 +100,23 @@ def facet_links(search_request: SearchRequest, result: SearchResult) -> dict[str
 
 def _selected_year(search_request: SearchRequest) -> str | None:
     start, end = search_request.date_from, search_request.date_to
-    if start and end and start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+    if (
+        start
+        and end
+        and start.year == end.year
+        and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    ):
         return str(start.year)
     return None
 
 
 def _toggle(search_request: SearchRequest, facet: str, value: str, is_on: bool) -> dict[str, str]:
     if facet == "year":
-        changes = {"from": None, "to": None} if is_on else {"from": f"{value}-01-01", "to": f"{value}-12-31"}
+        changes = (
+            {"from": None, "to": None}
+            if is_on
+            else {"from": f"{value}-01-01", "to": f"{value}-12-31"}
+        )
     else:
         key = {"department": "dept", "section": "section", "kind": "kind"}[facet]
         changes = {key: None if is_on else value}
