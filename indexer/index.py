@@ -87,10 +87,7 @@ class SearchIndex:
     def rebuild(self, store: Store) -> int:
         """Build a fresh index from the store and swap it in; returns the number of documents."""
         with self._write_lock():
-            build = (
-                self.link.parent / f"{self.link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-            )
-            build.mkdir(parents=True)
+            build = self._new_build_dir()
             ix = windex.create_in(str(build), make_schema())
             signatures = store.issue_signatures()
             count = 0
@@ -135,6 +132,18 @@ class SearchIndex:
                 _write_meta(live, {"version": meta["version"], "issues": want})
             return SyncReport(added=fresh, removed=[i for i in stale if i not in want])
 
+    def _new_build_dir(self) -> Path:
+        """A fresh directory for a build; a second rebuild within the same second gets its own."""
+        stem = f"{self.link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        for n in range(1000):
+            build = self.link.parent / (stem if n == 0 else f"{stem}-{n}")
+            try:
+                build.mkdir(parents=True)
+                return build
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"cannot create a new build directory beside {self.link}")
+
     def _remove_old_builds(self, keep: set[Path | None]) -> None:
         for path in self.link.parent.glob(f"{self.link.name}-*"):
             if path.is_dir() and path.resolve() not in {k.resolve() for k in keep if k}:
@@ -158,8 +167,9 @@ class SearchIndex:
                 self._searcher = windex.open_dir(str(live)).searcher()
                 self._searcher_dir = live
             elif not self._searcher.up_to_date():
-                stale, self._searcher = self._searcher, self._searcher.refresh()
-                stale.close()
+                # refresh() closes what the new searcher does not reuse; closing the old one
+                # as well would close segment readers the new one shares.
+                self._searcher = self._searcher.refresh()
             yield self._searcher
 
     def close(self) -> None:

@@ -55,14 +55,16 @@ class Or:
 
 
 _TOKEN = re.compile(
-    r'\s*(?:(?P<quote>"[^"]*"?|“[^”]*”?)|(?P<open>[(（])|(?P<close>[)）])|(?P<word>[^\s"“”()（）]+))'
+    r'\s*(?:(?P<minus>-(?=["“(（]))|(?P<quote>"[^"]*"?|“[^”]*”?)|(?P<open>[(（])|(?P<close>[)）])|(?P<word>[^\s"“”()（）]+))'
 )
 
 
 def _lex(text: str) -> list[tuple[str, str]]:
     tokens = []
     for m in _TOKEN.finditer(text):
-        if m["quote"]:
+        if m["minus"]:  # -"phrase" and -(group) exclude, like -word
+            tokens.append(("not", "-"))
+        elif m["quote"]:
             quote = m["quote"]
             closing = "”" if quote[0] == "“" else '"'
             if len(quote) < 2 or quote[-1] != closing:

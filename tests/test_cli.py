@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from bulletins.cli import main
 
@@ -267,3 +268,117 @@ def test_every_option_has_help_text(name):
     for param in main.commands[name].params:
         if isinstance(param, click.Option):
             assert param.help, f"`bulletins {name} {param.opts[0]}` has no help text"
+
+
+# --- search and reindex ---------------------------------------------------------
+
+POLICE_ITEMS = {  # tests/fixtures: the items that mention 公安厅
+    "weekly-2024-01-02/s1-4",
+    "monthly-2025-01/s4-2",
+    "monthly-2025-01/s5-3",
+    "monthly-2025-06/s4-1",
+}
+HIT_KEYS = {
+    "item_id", "issue_id", "url", "kind", "issue_title", "section", "label",
+    "date_from", "date_to", "departments", "snippet", "text",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory, corpus_dir) -> str:
+    """--data-dir of an archive with the corpus ingested through the CLI (which indexes it)."""
+    data = tmp_path_factory.mktemp("searchable") / "data"
+    result = CliRunner().invoke(
+        main, ["--data-dir", str(data), "ingest", str(corpus_dir)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return str(data)
+
+
+def test_search_json_has_the_search_shape_of_the_brief(runner, searchable):
+    result = run(runner, "--data-dir", searchable, "search", "公安厅", "--json")
+
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {"query", "total", "hits", "facets"} <= set(data)
+    assert data["query"] == "公安厅"
+    assert data["total"] == len(data["hits"])
+    assert POLICE_ITEMS <= {hit["item_id"] for hit in data["hits"]}
+    for hit in data["hits"]:
+        assert HIT_KEYS <= set(hit)
+        assert hit["url"] == f"/items/{hit['item_id']}"
+        assert "<mark>" in hit["snippet"]
+    assert set(data["facets"]) == {"department", "section", "kind", "year"}
+    assert all(len(pair) == 2 for pairs in data["facets"].values() for pair in pairs)
+    assert ["公安厅", 4] in data["facets"]["department"]
+
+
+def test_search_with_filters_and_no_query_lists_the_matching_items(runner, searchable):
+    result = run(
+        runner, "--data-dir", searchable, "search", "--dept", "住建厅", "--sort", "date", "--json"
+    )
+
+    hits = json.loads(result.stdout)["hits"]
+    assert [hit["item_id"] for hit in hits] == [
+        "monthly-2025-06/s4-3",
+        "monthly-2025-01/s5-3",
+        "weekly-2024-12-09/s3-2",
+    ]
+
+
+def test_search_prints_a_readable_list(runner, searchable):
+    result = run(
+        runner, "--data-dir", searchable, "search", "公安厅", "--dept", "公安厅", "--kind", "weekly"
+    )
+
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("1 条结果")
+    assert "《窗口工作周报》2024年第1期（总第472期）" in out  # issue
+    assert "一、政务工作动态" in out  # section
+    assert "4." in out  # label
+    assert "weekly-2024-01-02/s1-4" in out
+    assert "2024-01-02..2024-01-05" in out  # date span
+    assert "交通运输厅、公安厅、商务厅" in out  # departments
+    assert "【公安厅】联合商务厅" in out  # snippet, match marked
+    assert "<mark>" not in out
+
+
+def test_search_without_query_or_filters_is_an_error(runner, searchable):
+    result = runner.invoke(main, ["--data-dir", searchable, "search"])
+
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert "请给出查询词或筛选条件" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["(公安厅"], "括号不成对"),
+        (['"一窗受理'], "引号不成对"),
+        (["公安厅", "--from", "2024-13-45"], "2024-13-45"),
+        (["公安厅", "--page", "0"], "page"),
+        (["公安厅", "--limit", "1000"], "limit"),
+        (["--dept", "国务院办公厅"], "未知部门"),
+        (["--from", "2024-12-31", "--to", "2024-01-01"], "from"),
+        (["，。"], "没有可检索"),
+    ],
+)
+def test_bad_searches_exit_non_zero_with_a_message_and_no_traceback(runner, searchable, args, says):
+    result = runner.invoke(main, ["--data-dir", searchable, "search", *args])
+
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert says in result.output
+    assert "Traceback" not in result.output
+
+
+def test_reindex_prints_the_document_count(runner, searchable):
+    result = run(runner, "--data-dir", searchable, "reindex")
+
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "index rebuilt: 62 documents"  # 61 items, 1 attachment
+    again = json.loads(run(runner, "--data-dir", searchable, "search", "公安厅", "--json").stdout)
+    assert POLICE_ITEMS <= {hit["item_id"] for hit in again["hits"]}

@@ -1,0 +1,318 @@
+"""indexer.index: rebuilt from the store and swapped in atomically, kept in step by sync, safe to search during writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+import indexer.index
+from archive.ingest import collect, ingest_file
+from archive.store import Store
+from indexer import analysis
+from indexer.index import META, IndexMissing, SearchIndex
+from indexer.search import SearchRequest, search
+
+POLICE = {  # tests/fixtures: the items that mention 公安厅
+    "weekly-2024-01-02/s1-4",
+    "monthly-2025-01/s4-2",
+    "monthly-2025-01/s5-3",
+    "monthly-2025-06/s4-1",
+}
+QUERIES = [
+    {"q": "公安厅"},
+    {"q": '"高效办成一件事"', "sort": "date"},
+    {"q": "住建厅 OR 自然资源厅"},
+    {"q": "窗口 -培训", "limit": "7", "page": "2"},
+    {"dept": "自然资源厅"},
+    {"kind": "monthly", "from": "2025-01-10", "to": "2025-06-10"},
+    {"q": "12345"},
+]
+EXTRA = """窗口工作周报
+2024年第{n}期（总第{total}期）
+（{start}—{end}）
+四川省政府政务服务和公共资源交易服务中心 2024年11月30日
+一、综窗改革攻坚行动
+（一）本周，民政厅窗口推行“一窗受理”第{n}批事项。
+"""
+
+
+@pytest.fixture
+def world(tmp_path, corpus_dir) -> Path:
+    """A private copy of the corpus folder (`bulletins/`) beside an empty data dir (`data/`)."""
+    shutil.copytree(corpus_dir, tmp_path / "bulletins")
+    return tmp_path
+
+
+@pytest.fixture
+def store(world):
+    """The store of the world's data dir, with the world's copy of the corpus ingested."""
+    store = Store(world / "data" / "archive.db")
+    assert all(ingest_file(store, p).status == "added" for p in collect([world / "bulletins"]))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def index(world):
+    index = SearchIndex(world / "data" / "index")
+    yield index
+    index.close()
+
+
+def results(index: SearchIndex, params: dict) -> tuple:
+    result = search(index, SearchRequest.from_params(params))
+    return result.total, [h.item_id for h in result.hits], result.facets
+
+
+def everything(index: SearchIndex) -> dict[str, set[str]]:
+    """Item ids per issue id, as the index has them."""
+    with index.searching() as searcher:
+        ids = [fields["item_id"] for fields in searcher.all_stored_fields()]
+    found: dict[str, set[str]] = {}
+    for item_id in ids:
+        found.setdefault(item_id.split("/")[0], set()).add(item_id)
+    return found
+
+
+def builds(data: Path) -> list[Path]:
+    return sorted(p for p in data.glob("index-*") if p.is_dir())
+
+
+# --- rebuilding -------------------------------------------------------------------
+
+
+def test_searching_before_any_build_says_how_to_build(index):
+    with pytest.raises(IndexMissing, match="reindex"):
+        with index.searching():
+            pass
+
+
+def test_rebuild_counts_every_item_sub_item_and_attachment(index, store):
+    assert index.rebuild(store) == 62  # tests/fixtures: 61 items and sub-items, 1 attachment
+    assert index.is_current()
+
+
+def test_rebuilding_gives_identical_results(index, store, world):
+    index.rebuild(store)
+    before = [results(index, params) for params in QUERIES]
+
+    index.rebuild(store)
+    again = [results(index, params) for params in QUERIES]
+    restarted = SearchIndex(world / "data" / "index")  # as a new process would see it
+    fresh = [results(restarted, params) for params in QUERIES]
+    restarted.close()
+
+    assert again == before
+    assert fresh == before
+    assert set(before[0][1]) >= POLICE
+
+
+def test_a_rebuild_swaps_the_link_and_removes_builds_older_than_the_previous(index, store, world):
+    data = world / "data"
+    lives = []
+    for _ in range(3):
+        index.rebuild(store)
+        assert index.link.is_symlink()
+        lives.append(index.live_dir())
+
+    assert len(set(lives)) == 3  # every rebuild is a new build
+    assert builds(data) == sorted(lives[1:])  # the previous stays for searchers that have it open
+    assert not lives[0].exists()
+    meta = json.loads((lives[2] / META).read_text("utf-8"))
+    assert meta["version"] == indexer.index.index_version()
+    assert set(meta["issues"]) == set(store.issue_signatures())
+
+
+def test_the_link_always_points_to_a_complete_build(index, store, world):
+    """Another process (here a second SearchIndex in a thread) looks while rebuilds swap the link."""
+    index.rebuild(store)
+    expected = results(index, {"dept": "公安厅"})
+    reader = SearchIndex(world / "data" / "index")
+    seen: list[tuple] = []
+    errors: list[BaseException] = []
+    started, stop = threading.Event(), threading.Event()
+
+    def look() -> None:
+        try:
+            for _ in range(10_000):
+                live = reader.live_dir()
+                assert live is not None and (live / META).is_file()
+                seen.append(results(reader, {"dept": "公安厅"}))
+                started.set()
+                if stop.is_set():
+                    break
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+            started.set()
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    started.wait(timeout=30)
+    try:
+        for _ in range(2):
+            index.rebuild(store)
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+        reader.close()
+
+    assert not thread.is_alive()
+    assert errors == []
+    assert seen and all(s == expected for s in seen)
+
+
+# --- sync ---------------------------------------------------------------------------
+
+
+def test_sync_builds_a_missing_index(index, store):
+    report = index.sync(store)
+
+    assert report.rebuilt
+    assert sorted(report.added) == sorted(store.issue_signatures())
+    assert index.is_current()
+
+
+def test_sync_with_nothing_changed_does_nothing(index, store):
+    index.rebuild(store)
+    live = index.live_dir()
+
+    report = index.sync(store)
+
+    assert (report.added, report.removed, report.rebuilt) == ([], [], False)
+    assert index.live_dir() == live
+
+
+def test_sync_after_a_file_changes_updates_only_that_issue(index, store, world):
+    index.rebuild(store)
+    before = everything(index)
+    source = world / "bulletins" / "2024-weekly-37.txt"
+    source.write_text(source.read_text("utf-8").replace("天府英才卡", "蜀才服务卡"), "utf-8")
+    assert ingest_file(store, source).status == "updated"
+
+    report = index.sync(store)
+
+    assert (report.added, report.removed, report.rebuilt) == (["weekly-2024-09-09"], [], False)
+    assert results(index, {"q": "蜀才服务卡"})[1] == ["weekly-2024-09-09/s6-2-1"]
+    assert results(index, {"q": "天府英才卡"})[0] == 0
+    assert everything(index) == before  # the same items, none lost or doubled
+    assert results(index, {"dept": "自然资源厅", "kind": "weekly"})[0] == 4
+
+
+def test_sync_after_an_issue_disappears_removes_it(index, store):
+    index.rebuild(store)
+
+    store.delete_issue("monthly-2025-01")
+    report = index.sync(store)
+
+    assert (report.added, report.removed) == ([], ["monthly-2025-01"])
+    assert "monthly-2025-01" not in everything(index)
+    assert set(results(index, {"dept": "公安厅", "limit": "100"})[1]) == {
+        "weekly-2024-01-02/s1-4",
+        "monthly-2025-06/s4-1",
+    }
+    assert results(index, {"kind": "monthly", "from": "2025-01-01", "to": "2025-01-31"})[0] == 0
+
+
+def test_sync_adds_a_new_issue(index, store, world):
+    index.rebuild(store)
+    path = world / "extra.txt"
+    path.write_text(EXTRA.format(n=48, total=519, start="11月25日", end="11月29日"), "utf-8")
+    assert ingest_file(store, path).status == "added"
+
+    report = index.sync(store)
+
+    assert (report.added, report.removed, report.rebuilt) == (["weekly-2024-11-25"], [], False)
+    assert results(index, {"q": '"一窗受理"'})[1] == ["weekly-2024-11-25/s1-1"]
+
+
+# --- versions -----------------------------------------------------------------------
+
+
+def test_a_changed_index_version_makes_the_index_outdated_and_sync_rebuilds(
+    index, store, monkeypatch
+):
+    index.rebuild(store)
+    old = index.live_dir()
+    monkeypatch.setattr(indexer.index, "index_version", lambda: "s99-a-changed")
+
+    assert not index.is_current()
+    report = index.sync(store)
+
+    assert report.rebuilt
+    assert index.live_dir() != old
+    assert index.is_current()
+    assert index.meta()["version"] == "s99-a-changed"
+    assert set(results(index, {"dept": "公安厅", "limit": "100"})[1]) == POLICE
+
+
+def test_a_changed_dictionary_makes_the_index_outdated(index, store, monkeypatch):
+    index.rebuild(store)
+    terms = analysis.dictionary_terms()
+    monkeypatch.setattr(analysis, "dictionary_terms", lambda: [*terms, "蓉易办联办"])
+    analysis.analysis_version.cache_clear()
+    try:
+        assert not index.is_current()
+    finally:
+        monkeypatch.undo()
+        analysis.analysis_version.cache_clear()
+    assert index.is_current()
+
+
+# --- searching during writes ------------------------------------------------------------
+
+
+def test_a_search_keeps_working_while_another_thread_ingests_and_syncs(index, store, world):
+    """The reader must never fail and never see an issue half-replaced (4 items of 公安厅, always)."""
+    index.rebuild(store)
+    reader = SearchIndex(world / "data" / "index")  # what the web server holds
+    seen: list[set[str]] = []
+    errors: list[BaseException] = []
+    started, stop = threading.Event(), threading.Event()
+
+    def look() -> None:
+        try:
+            for _ in range(20_000):
+                result = search(reader, SearchRequest.from_params({"dept": "公安厅"}))
+                seen.append({h.item_id for h in result.hits})
+                search(reader, SearchRequest.from_params({"q": '"一窗受理"'}))
+                started.set()
+                if stop.is_set():
+                    break
+        except BaseException as error:
+            errors.append(error)
+            started.set()
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    started.wait(timeout=30)
+    monthly = world / "bulletins" / "2025-monthly-01.txt"
+    original = monthly.read_text("utf-8")
+    try:
+        for n in range(3):
+            extra = world / f"extra-{n}.txt"
+            day = 4 + 7 * n
+            extra.write_text(
+                EXTRA.format(n=45 + n, total=516 + n, start=f"11月{day}日", end=f"11月{day + 4}日"),
+                "utf-8",
+            )
+            assert ingest_file(store, extra).status == "added"
+            monthly.write_text(original.replace("小卡片", f"小卡片第{n}版"), "utf-8")
+            assert ingest_file(store, monthly).status == "updated"
+            index.sync(store)
+        index.rebuild(store)
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+        reader.close()
+
+    assert not thread.is_alive()
+    assert errors == []
+    assert len(seen) > 1
+    assert all(ids == POLICE for ids in seen)
+    hits = results(index, {"q": '"一窗受理"', "sort": "date", "limit": "100"})[1]
+    assert hits == [f"weekly-2024-11-{4 + 7 * n:02d}/s1-1" for n in (2, 1, 0)]
+    assert results(index, {"q": '"小卡片第2版"'})[1] == ["monthly-2025-01/s2-1"]

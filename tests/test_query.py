@@ -1,0 +1,221 @@
+"""indexer.query: the query language users already know, and the errors it explains in Chinese.
+
+Queries run against a tiny in-memory index with the real schema, so each test
+reads as "this query finds these texts".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from whoosh import query as wq
+from whoosh.filedb.filestore import RamStorage
+
+from indexer.query import (
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    QueryError,
+    highlight_terms,
+    parse_query,
+    to_whoosh,
+)
+from indexer.schema import make_schema
+
+DOCS = {
+    "police": ("公安厅召开户籍业务培训会议。", "公安厅"),
+    "civil": ("民政厅召开婚姻登记业务培训会议。", "民政厅"),
+    "both": ("公安厅与民政厅联合开展便民服务。", "公安厅,民政厅"),
+    "housing": ("四川省住房和城乡建设厅窗口开展业务培训。", "住房城乡建设厅"),
+    "window": ("推行“一窗受理”，群众只跑一个窗口。", ""),
+}
+EVERYTHING = set(DOCS)
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def searcher():
+    ix = RamStorage().create_index(make_schema())
+    with ix.writer() as writer:
+        for key, (text, departments) in DOCS.items():
+            writer.add_document(item_id=key, text=text, grams=text, departments=departments)
+    with ix.searcher() as searcher:
+        yield searcher
+
+
+def found(searcher, query: str) -> set[str]:
+    q = to_whoosh(parse_query(query))
+    assert q is not None, f"{query!r} should leave something to search"
+    return {searcher.stored_fields(n)["item_id"] for n in searcher.docs_for_query(q)}
+
+
+# --- the language -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # words are ANDed
+        ("公安厅", {"police", "both"}),
+        ("公安厅 民政厅", {"both"}),
+        ("公安厅 AND 民政厅", {"both"}),
+        ("培训 会议 公安厅", {"police"}),
+        # OR
+        ("公安厅 OR 民政厅", {"police", "civil", "both"}),
+        ("公安厅 | 民政厅", {"police", "civil", "both"}),
+        ("公安厅 OR 一窗受理 OR 住建厅", {"police", "both", "window", "housing"}),
+        # -word and NOT
+        ("公安厅 -民政厅", {"police"}),
+        ("公安厅 NOT 民政厅", {"police"}),
+        ("培训 -公安厅 -民政厅", {"housing"}),
+        ("-公安厅", {"civil", "housing", "window"}),
+        ("NOT 公安厅", {"civil", "housing", "window"}),
+        # exact phrases, ASCII and Chinese quotes
+        ('"一窗受理"', {"window"}),
+        ("“一窗受理”", {"window"}),
+        ('"民政厅召开"', {"civil"}),
+        ('"召开民政厅"', set()),
+        ('"公安厅 召开"', {"police"}),  # punctuation and spaces inside quotes are not searched
+        ('民政厅 "业务培训"', {"civil"}),
+        ('-"业务培训"', {"both", "window"}),
+        ("-“一窗受理” 窗口", {"housing"}),
+        # parentheses, ASCII and full-width
+        ("(公安厅 OR 民政厅) 培训", {"police", "civil"}),
+        ("（公安厅 OR 民政厅）培训", {"police", "civil"}),
+        ("(公安厅 OR 民政厅) -(培训 OR 联合)", set()),
+        ("((住建厅))", {"housing"}),
+        ("NOT (公安厅 OR 民政厅)", {"housing", "window"}),
+    ],
+)
+def test_the_query_language(searcher, query, expected):
+    assert found(searcher, query) == expected
+
+
+def test_a_department_typed_as_a_word_finds_it_under_its_other_names(searcher):
+    """住建厅 is not in the text: the item says 四川省住房和城乡建设厅."""
+    assert found(searcher, "住建厅") == {"housing"}
+    assert found(searcher, "住房城乡建设厅") == {"housing"}
+
+
+def test_a_quoted_department_name_is_only_the_exact_string(searcher):
+    assert found(searcher, '"住建厅"') == set()
+
+
+def test_operators_are_upper_case_words_only(searcher):
+    """Lower-case or/not are searched as text (nothing here contains them), not as operators."""
+    assert found(searcher, "公安厅 or 民政厅") == set()
+
+
+# --- errors the user must correct ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ('"一窗受理', "引号"),
+        ("“一窗受理", "引号"),
+        ('“一窗受理"', "引号"),
+        ('公安厅 "一窗受理', "引号"),
+        ("(公安厅", "括号"),
+        ("（公安厅 OR 民政厅", "括号"),
+        ("公安厅)", "括号"),
+        ("(公安厅))", "括号"),
+        ("()", "括号"),
+        ("公安厅 （ ）", "括号"),
+        ("公安厅 OR", "OR"),
+        ("OR 公安厅", "OR"),
+        ("公安厅 OR OR 民政厅", "OR"),
+        ("(公安厅 OR) 民政厅", "OR"),
+        ("公安厅 NOT", "NOT"),
+        ("NOT", "NOT"),
+        ("公安厅 NOT OR 民政厅", "NOT"),
+        ("公" * (MAX_QUERY_LENGTH + 1), "过长"),
+        (" ".join(["公安厅"] * (MAX_TERMS + 1)), "过多"),
+        (" ".join(f'"{n}"' for n in range(MAX_TERMS + 1)), "过多"),
+    ],
+)
+def test_bad_queries_raise_a_clear_message_in_chinese(query, says):
+    with pytest.raises(QueryError) as caught:
+        to_whoosh(parse_query(query))
+
+    message = str(caught.value)
+    assert says in message
+    assert CHINESE.search(message), message
+
+
+def test_queries_at_the_limits_are_accepted(searcher):
+    assert parse_query("公" * MAX_QUERY_LENGTH) is not None
+    assert found(searcher, " ".join(["公安厅"] * MAX_TERMS)) == {"police", "both"}
+
+
+def test_query_error_is_a_value_error():
+    """So callers that only know ValueError still catch it."""
+    assert issubclass(QueryError, ValueError)
+
+
+# --- Whoosh 2.7's trap: an empty And/Or matches everything ------------------------
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\u3000"])
+def test_an_empty_query_is_no_query(query):
+    assert parse_query(query) is None
+    assert to_whoosh(parse_query(query)) is None
+
+
+@pytest.mark.parametrize(
+    "query", ["，。！", "……", "-", "-，", "NOT ？", '""', "“”", "(，) OR (。)", "、 —"]
+)
+def test_a_query_that_reduces_to_nothing_is_none_not_everything(query):
+    """The caller (search) turns None into an error; it must never become Every or Or([])."""
+    assert to_whoosh(parse_query(query)) is None
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("公安厅 ，", {"police", "both"}),
+        ("公安厅 OR ，", {"police", "both"}),
+        ('公安厅 ""', {"police", "both"}),
+        ("公安厅 -，", {"police", "both"}),  # AndNot(x, Or([])) would match nothing
+        ("公安厅 (，。)", {"police", "both"}),
+        ("-， 公安厅", {"police", "both"}),
+    ],
+)
+def test_parts_that_reduce_to_nothing_are_left_out(searcher, query, expected):
+    assert found(searcher, query) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "公安厅 ，",
+        "公安厅 OR ，",
+        "公安厅 -， -。",
+        "(，) 公安厅 (。 OR ！)",
+        "住建厅 -培训",
+        "A卡 12345",
+        '"一窗受理" OR "“”"',
+    ],
+)
+def test_no_empty_and_or_reaches_whoosh(query):
+    def compounds(q: wq.Query):
+        if isinstance(q, wq.CompoundQuery):
+            yield q
+        for child in q.children():
+            yield from compounds(child)
+
+    q = to_whoosh(parse_query(query))
+
+    assert q is not None
+    assert all(len(c.subqueries) > 0 for c in compounds(q))
+
+
+# --- what a hit highlights ---------------------------------------------------------
+
+
+def test_highlight_terms_are_the_positive_terms_and_a_departments_names():
+    terms = highlight_terms(parse_query('住建厅 "一窗受理" -培训 NOT 会议'))
+
+    assert {"住建厅", "住房城乡建设厅", "一窗受理"} <= set(terms)
+    assert "培训" not in terms
+    assert "会议" not in terms
