@@ -24,6 +24,7 @@ from .repair import (
     is_title,
     looks_unfinished,
     measure,
+    normalise_line,
     physical_lines,
     separator,
 )
@@ -132,8 +133,12 @@ def _identify(head: _Masthead, sections: list[Section]) -> Issue:
 
 
 def section_name(title: str) -> str:
-    """The facet name of a section: no month prefix, spaces or ASCII quote marks."""
-    name = re.sub(r"\s+", "", title)
+    """The facet name of a section: no numbering, month prefix, spaces or ASCII quote marks.
+
+    Also applied to what a user types as a section filter ("三、厅(局)长进大厅").
+    """
+    name = re.sub(r"\s+", "", normalise_line(title))
+    name = re.sub(rf"^[{grammar.CN_NUM}]{{1,3}}、", "", name)
     name = grammar.SECTION_MONTH_PREFIX.sub("", name)
     if name.count('"') == 2:
         name = name.replace('"', "“", 1).replace('"', "”", 1)

@@ -231,3 +231,8 @@ def test_a_wrapped_masthead_still_gives_the_publication_date():
     issue = parse(text)
     assert str(issue.published) == "2024-12-25"
     assert issue.issue_id == "weekly-2024-12-09"
+
+
+def test_a_typed_section_filter_is_normalised_like_the_headings():
+    assert section_name("三、厅(局)长进大厅") == "厅（局）长进大厅"
+    assert section_name(" 政务工作 动态") == "政务工作动态"
