@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from archive.departments import Department, gazetteer
@@ -12,6 +14,7 @@ from .context import get_store
 bp = Blueprint("departments", __name__)
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000
 
 
 def resolve(name: str) -> Department:
@@ -23,8 +26,8 @@ def resolve(name: str) -> Department:
 
 def page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, f"参数 page 必须是正整数：{raw}")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400, f"参数 page 必须是 1 到 {MAX_PAGE} 之间的整数：{raw}")
     return int(raw)
 
 
@@ -46,7 +49,7 @@ def api_index():
         [
             {
                 **d.to_json(),
-                "url": url_for("departments.show", name=d.short_name),
+                "url": f"/departments/{d.short_name}",  # as the CLI and /api/departments/<name> give it
                 "items": counts.get(d.short_name, 0),
             }
             for d in gazetteer().departments
@@ -58,9 +61,12 @@ def api_index():
 def show(name: str):
     department = resolve(name)
     if name != department.short_name:
-        return redirect(
-            url_for("departments.show", name=department.short_name, **request.args), 301
-        )
+        # The query string is carried over as it is, never as url_for keywords
+        # (?name=… or ?_scheme=… would break or rewrite the redirect).
+        target = url_for("departments.show", name=department.short_name)
+        if request.args:
+            target += "?" + urlencode(list(request.args.items(multi=True)))
+        return redirect(target, 301)
     report = get_store().department_report(department, page_number(), PAGE_SIZE)
     chart = monthly_bars(report.months, f"{department.short_name}每月被提及的条目数")
     return render_template("department.html", r=report, department=department, chart=chart)
