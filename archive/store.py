@@ -71,7 +71,8 @@ class ItemRecord:
     issue_id: str
     anchor: str
     issue_title: str
-    section_title: str
+    section: str  # the facet name, as in search hits
+    section_title: str  # as printed, with its numeral
     label: str
     text: str
     date_from: str | None
@@ -84,7 +85,8 @@ class ItemRecord:
             "issue_id": self.issue_id,
             "url": f"/items/{self.issue_id}/{self.anchor}",
             "issue_title": self.issue_title,
-            "section": self.section_title,
+            "section": self.section,
+            "section_title": self.section_title,
             "label": self.label,
             "date_from": self.date_from,
             "date_to": self.date_to,
@@ -439,7 +441,8 @@ class Store:
         """Items that mention a department, newest event first."""
         rows = self.db.query(
             """SELECT i.issue_id, i.anchor, i.label, i.text, i.date_from, i.date_to, i.item_id,
-                      s.number AS section_number, s.title AS section_title, iss.title AS issue_title
+                      s.number AS section_number, s.title AS section_title, s.name AS section_name,
+                      iss.title AS issue_title
                FROM item_departments d
                JOIN items i ON i.item_id = d.item_id
                JOIN issues iss ON iss.issue_id = i.issue_id
@@ -464,6 +467,7 @@ class Store:
                     issue_id=r["issue_id"],
                     anchor=r["anchor"],
                     issue_title=r["issue_title"],
+                    section=r["section_name"],
                     section_title=f"{numeral}、{r['section_title']}",
                     label=r["label"],
                     text=r["text"],

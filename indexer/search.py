@@ -41,6 +41,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     limit: int = 20
+    default_limit: int = field(default=20, compare=False)  # the page size a URL need not repeat
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], default_limit: int = 20) -> SearchRequest:
@@ -60,6 +61,7 @@ class SearchRequest:
             sort=text("sort") or "relevance",
             page=_int_param("page", text("page"), 1, 1, 10_000),
             limit=_int_param("limit", text("limit"), default_limit, 1, MAX_LIMIT),
+            default_limit=default_limit,
         )
         request.validate()
         return request
@@ -97,9 +99,14 @@ class SearchRequest:
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
             "sort": "" if self.sort == "relevance" else self.sort,
-            "page": "" if self.page == 1 else str(self.page),
+            "page": str(self.page),
+            "limit": str(self.limit),
         }
         values.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
+        if values["page"] == "1":
+            values["page"] = ""
+        if values["limit"] == str(self.default_limit):
+            values["limit"] = ""
         return {k: v for k, v in values.items() if v}
 
     @property
@@ -121,6 +128,9 @@ class Hit:
     anchor: str
     kind: str
     issue_title: str
+    number: str  # 期 as printed, "" when the issue has none
+    period_start: date | None
+    period_end: date | None
     section: str
     section_title: str
     label: str
@@ -141,12 +151,14 @@ class Hit:
             "url": self.url,
             "kind": self.kind,
             "issue_title": self.issue_title,
+            "period_start": _iso(self.period_start),
+            "period_end": _iso(self.period_end),
             "section": self.section,
             "section_title": self.section_title,
             "anchor": self.anchor,
             "label": self.label,
-            "date_from": self.date_from.isoformat() if self.date_from else None,
-            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "date_from": _iso(self.date_from),
+            "date_to": _iso(self.date_to),
             "departments": self.departments,
             "snippet": str(self.snippet),
             "text": self.text,
@@ -285,6 +297,9 @@ def _hit(stored: dict, terms: list[str]) -> Hit:
         anchor=stored["anchor"],
         kind=stored["kind"],
         issue_title=stored["issue_title"],
+        number=stored.get("number", ""),
+        period_start=_date(stored.get("period_start")),
+        period_end=_date(stored.get("period_end")),
         section=stored["section"],
         section_title=stored["section_title"],
         label=stored.get("label", ""),
@@ -319,6 +334,10 @@ def _int_param(name: str, value: str | None, default: int, low: int, high: int) 
 
 def _datetime(value: date) -> datetime:
     return datetime(value.year, value.month, value.day)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _date(value) -> date | None:

@@ -520,11 +520,6 @@ def test_the_api_pages_like_the_page(small_pages):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: SearchRequest.params() (indexer/search.py) drops `limit`, "
-    "so the page links of /search?…&limit=N fall back to the default page size",
-)
 def test_an_explicit_limit_is_kept_by_the_page_links(client):
     doc = page(client, "/search?dept=公安厅&limit=2")
 

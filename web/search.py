@@ -33,7 +33,10 @@ def page():
     if result is None:
         store = get_store()
         counts = store.department_counts()
-        top = sorted(counts.items(), key=lambda kv: -kv[1])[:16]
+        issuer = {d.short_name for d in gazetteer().departments if d.kind == "编制发布单位"}
+        top = sorted(((n, c) for n, c in counts.items() if n not in issuer), key=lambda kv: -kv[1])[
+            :16
+        ]
         return render_template(
             "home.html", req=search_request, issues=store.summaries()[:8], top=top
         )
