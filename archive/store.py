@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -506,15 +506,7 @@ class Store:
                 issue_title=r["issue_title"],
                 attachment=r["attachment_number"],
                 title=r["attachment_title"],
-                row=AttachmentRow(
-                    seq=r["seq"],
-                    name=r["name"],
-                    department=r["department"],
-                    base=r["base"],
-                    deduction=r["deduction"],
-                    bonus=r["bonus"],
-                    score=r["score"],
-                ),
+                row=_attachment_row(r),
             )
             for r in rows
         ]
@@ -590,19 +582,13 @@ class Store:
                 "SELECT * FROM attachment_rows WHERE issue_id = ? AND attachment_number = ? ORDER BY position",
                 [issue_id, a["number"]],
             ):
-                attachment.rows.append(
-                    AttachmentRow(
-                        seq=r["seq"],
-                        name=r["name"],
-                        department=r["department"],
-                        base=r["base"],
-                        deduction=r["deduction"],
-                        bonus=r["bonus"],
-                        score=r["score"],
-                    )
-                )
+                attachment.rows.append(_attachment_row(r))
             issue.attachments.append(attachment)
         return issue
+
+
+def _attachment_row(r: dict) -> AttachmentRow:
+    return AttachmentRow(**{f.name: r[f.name] for f in fields(AttachmentRow)})
 
 
 def _walk(item: Item, parent: Item | None, depth: int):
