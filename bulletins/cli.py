@@ -299,7 +299,7 @@ def search_command(
             raise QueryError("请给出查询词或筛选条件（--dept、--section、--kind、--from、--to）")
         if as_csv:
             request = replace(request, page=1, limit=EXPORT_LIMIT)
-        result = search(open_index(config), request)
+        result = search(open_index(config), request, facets=not as_csv)
     except QueryError as error:
         raise click.UsageError(str(error)) from None
     if as_csv:

@@ -190,8 +190,8 @@ class SearchResult:
         }
 
 
-def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
-    """Run a validated request against the index."""
+def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -> SearchResult:
+    """Run a validated request against the index (facet counts too, unless `facets` is False)."""
     tree = parse_query(request.query)
     main = to_whoosh(tree)
     if tree is not None and main is None:
@@ -201,18 +201,18 @@ def search(index: SearchIndex, request: SearchRequest) -> SearchResult:
         matched = _docs(searcher, main or wq.Every())
         selected = {name: _docs(searcher, q) for name, q in filters.items()}
         final = _intersect(matched, selected.values())
-        facets = {
+        counts = {
             name: _count(
                 searcher,
                 name,
                 _intersect(matched, [s for f, s in selected.items() if f != _filter_of(name)]),
             )
-            for name in FACETS
+            for name in (FACETS if facets else ())
         }
         docnums = _page(searcher, main, final, request)
         terms = highlight_terms(tree)
         hits = [_hit(searcher.stored_fields(d), terms) for d in docnums]
-    return SearchResult(request=request, total=len(final), hits=hits, facets=facets)
+    return SearchResult(request=request, total=len(final), hits=hits, facets=counts)
 
 
 def _filter_of(facet: str) -> str:

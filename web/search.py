@@ -62,7 +62,7 @@ def api():
 @bp.get("/search.csv")
 def export():
     search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
-    result = search(get_index(), replace(search_request, page=1, limit=EXPORT_LIMIT))
+    result = search(get_index(), replace(search_request, page=1, limit=EXPORT_LIMIT), facets=False)
     text = hits_csv(
         result.hits,
         lambda hit: url_for(
