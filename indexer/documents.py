@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 from archive.dates import month_span
 from archive.model import Attachment, Issue, Item, Section
+
+from .analysis import flat
 
 ATTACHMENT_SECTION = "附件"
 _MONTH = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月")
@@ -24,7 +26,7 @@ def documents(issue: Issue) -> Iterator[dict]:
         yield _attachment_document(issue, attachment, position)
 
 
-def _base(issue: Issue, position: int, start: date | None, end: date | None) -> dict:
+def _base(issue: Issue, position: int, start: date | None, end: date | None, text: str) -> dict:
     start = start or issue.period_start or issue.published
     end = end or issue.period_end or start
     issued = issue.period_start or issue.published
@@ -32,20 +34,22 @@ def _base(issue: Issue, position: int, start: date | None, end: date | None) -> 
         "issue_id": issue.issue_id,
         "kind": issue.kind,
         "number": str(issue.number) if issue.number is not None else "",
-        "total_number": str(issue.total_number) if issue.total_number is not None else "",
         "issue_title": issue.title,
         "year": str(start.year) if start else "",
-        "date_from": _datetime(start),
-        "date_to": _datetime(end),
-        "period_start": _datetime(issue.period_start),
-        "period_end": _datetime(issue.period_end),
-        "published": _datetime(issue.published),
+        "span": f"{_day(start)}-{_day(end)}",
+        "date_from": _iso(start),
+        "date_to": _iso(end),
+        "period_start": _iso(issue.period_start),
+        "period_end": _iso(issue.period_end),
         "order": f"{_day(start)}{_day(issued)}{9999 - position:04d}",
+        "body": text,
+        "text": text,
+        "flat": flat(text).encode("utf-8"),
     }
 
 
 def _item_document(issue: Issue, section: Section, item: Item, position: int) -> dict:
-    doc = _base(issue, position, item.date_from, item.date_to)
+    doc = _base(issue, position, item.date_from, item.date_to, item.text)
     departments = ",".join(item.departments)
     doc.update(
         item_id=f"{issue.issue_id}/{item.anchor}",
@@ -55,9 +59,6 @@ def _item_document(issue: Issue, section: Section, item: Item, position: int) ->
         section_title=f"{section.numeral}、{section.title}",
         departments=departments,
         department_list=departments,
-        body=item.text,
-        text=item.text,
-        grams=item.text,
     )
     return doc
 
@@ -87,8 +88,7 @@ def _attachment_document(issue: Issue, attachment: Attachment, position: int) ->
     start = end = None
     if month and 1 <= int(month["m"]) <= 12:
         start, end = month_span(int(month["y"]), int(month["m"]))
-    doc = _base(issue, position, start, end)
-    text = attachment_text(attachment)
+    doc = _base(issue, position, start, end, attachment_text(attachment))
     doc.update(
         item_id=f"{issue.issue_id}/{attachment.anchor}",
         anchor=attachment.anchor,
@@ -97,15 +97,12 @@ def _attachment_document(issue: Issue, attachment: Attachment, position: int) ->
         section_title=f"附件{attachment.number}：{attachment.title}",
         departments="",
         department_list="",
-        body=text,
-        text=text,
-        grams=text,
     )
     return doc
 
 
-def _datetime(value: date | None) -> datetime | None:
-    return datetime(value.year, value.month, value.day) if value else None
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _day(value: date | None) -> str:

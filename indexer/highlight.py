@@ -19,8 +19,10 @@ def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) of the terms in the text, longest term first at each place."""
     if not terms:
         return []
-    ordered = sorted({t for t in terms if t}, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE)
+    ordered = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+    # A term matches across the spaces and line breaks the text may have inside it.
+    spelled = ("\\s*".join(re.escape(c) for c in t if not c.isspace()) for t in ordered)
+    pattern = re.compile("|".join(spelled), re.IGNORECASE)
     return [m.span() for m in pattern.finditer(text)]
 
 

@@ -31,6 +31,7 @@ from archive.store import Store
 from .analysis import analysis_version
 from .documents import documents
 from .schema import SCHEMA_CODE, make_schema
+from .table import DocTable
 
 META = "bulletins-index.json"
 
@@ -55,6 +56,7 @@ class SearchIndex:
         self._mutex = threading.RLock()
         self._searcher: Searcher | None = None
         self._searcher_dir: Path | None = None
+        self._table: DocTable | None = None
 
     # -- state ------------------------------------------------------------
 
@@ -152,8 +154,8 @@ class SearchIndex:
     # -- reading ----------------------------------------------------------
 
     @contextmanager
-    def searching(self) -> Iterator[Searcher]:
-        """The live searcher, reopened when a rebuild swapped the index or refreshed after a commit.
+    def searching(self) -> Iterator[tuple[Searcher, DocTable]]:
+        """The live searcher and its table, reopened when a rebuild swapped the index or refreshed after a commit.
 
         Searches are serialised: a Whoosh searcher is not meant for concurrent use.
         """
@@ -166,17 +168,22 @@ class SearchIndex:
                     self._searcher.close()
                 self._searcher = windex.open_dir(str(live)).searcher()
                 self._searcher_dir = live
+                self._table = None
             elif not self._searcher.up_to_date():
                 # refresh() closes what the new searcher does not reuse; closing the old one
                 # as well would close segment readers the new one shares.
                 self._searcher = self._searcher.refresh()
-            yield self._searcher
+                self._table = None
+            if self._table is None:
+                self._table = DocTable.load(self._searcher.reader())
+            yield self._searcher, self._table
 
     def close(self) -> None:
         with self._mutex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+                self._table = None
 
 
 class IndexMissing(RuntimeError):

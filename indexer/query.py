@@ -1,4 +1,4 @@
-"""The query language users already know, parsed into Whoosh queries.
+"""The query language users already know, parsed and evaluated into sets of documents.
 
     公安厅 居住证          both words (AND)
     公安厅 OR 民政厅       either
@@ -6,12 +6,15 @@
     "一窗受理"             the exact string
     (公安厅 OR 民政厅) 培训 grouping
 
-A word is searched as (its jieba words, ANDed) OR (its bigram phrase); a
-department name typed as a word also matches the department under any of its
-names (住建厅 finds 住房城乡建设厅). Errors are `QueryError`s with a sentence for
-the user, never a traceback. Note Whoosh 2.7 quirks this module steers round:
-an empty `And([])`/`Or([])` matches everything, so empty groups are refused or
-dropped before they reach Whoosh.
+A word is searched as (its jieba words, ANDed, in the word field) OR (its
+exact substring in the flat text); a department name typed as a word also
+matches the department under any of its names (住建厅 finds 住房城乡建设厅).
+Matching is set algebra over document numbers (see `table.DocTable`); Whoosh
+only ranks, with BM25 over the query's jieba words (`ranking_query`). Errors
+are `QueryError`s with a sentence for the user, never a traceback. Whoosh
+2.7's trap (an empty `And([])`/`Or([])` matches everything) cannot arise: no
+compound query is built from user input except the ranking one, which is
+never empty.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import re
 from dataclasses import dataclass
 
 from whoosh import query as wq
+from whoosh.reading import IndexReader
 
 from archive.departments import gazetteer
 
-from .analysis import gram_phrase, query_words
+from .analysis import flat, query_words, searchable
+from .table import DocTable
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
@@ -156,79 +161,87 @@ class _Parser:
         raise QueryError("括号不成对：多了一个右括号")
 
 
-def _phrase(text: str) -> wq.Query | None:
-    tokens = gram_phrase(text)
-    if not tokens:
-        return None
-    if len(tokens) == 1:
-        return wq.Term("grams", tokens[0])
-    return wq.Phrase("grams", tokens)
-
-
-def _term_query(term: Term) -> wq.Query | None:
-    exact = _phrase(term.text)
-    if term.quoted or exact is None:
-        return exact
-    alternatives = [exact]
-    words = query_words(term.text)
-    if len(words) == 1:
-        alternatives.append(wq.Term("text", words[0]))
-    elif words:
-        alternatives.append(wq.And([wq.Term("text", w) for w in words]))
-    department = gazetteer().resolve(term.text)
-    if department:
-        alternatives.append(wq.Term("departments", department.short_name))
-        alternatives.extend(_phrase(name) for name in department.names if name != term.text)
-    return wq.Or([a for a in alternatives if a is not None])
-
-
-def to_whoosh(node) -> wq.Query | None:
-    """The Whoosh query of a tree; None where nothing searchable is left (e.g. only punctuation)."""
+def matching(node, table: DocTable, reader: IndexReader) -> set[int] | None:
+    """The documents a query tree matches; None where nothing searchable is left (only punctuation)."""
     if node is None:
         return None
     if isinstance(node, Term):
-        return _term_query(node)
+        return _term_docs(node, table, reader)
     if isinstance(node, Not):
-        inner = to_whoosh(node.node)
-        return wq.AndNot(wq.Every(), inner) if inner is not None else None
-    parts = [q for q in (to_whoosh(n) for n in node.nodes) if q is not None]
-    if not parts:
+        inner = matching(node.node, table, reader)
+        return set(table.live) - inner if inner is not None else None
+    if isinstance(node, Or):
+        parts = [p for p in (matching(n, table, reader) for n in node.nodes) if p is not None]
+        return set().union(*parts) if parts else None
+    positive = [
+        p
+        for p in (matching(n, table, reader) for n in node.nodes if not isinstance(n, Not))
+        if p is not None
+    ]
+    negative = [
+        p
+        for p in (matching(n.node, table, reader) for n in node.nodes if isinstance(n, Not))
+        if p is not None
+    ]
+    if not positive and not negative:
         return None
-    if len(parts) == 1:
-        return parts[0]
-    if isinstance(node, And):
-        positive = [p for p in parts if not _is_negation(p)]
-        negative = [p.b for p in parts if _is_negation(p)]
-        base = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
-        return wq.AndNot(base, wq.Or(negative)) if negative else base
-    return wq.Or(parts)
+    result = set.intersection(*positive) if positive else set(table.live)
+    return result.difference(*negative)
 
 
-def _is_negation(q: wq.Query) -> bool:
-    return isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every)
+def _term_docs(term: Term, table: DocTable, reader: IndexReader) -> set[int] | None:
+    needle = flat(term.text)
+    if not searchable(needle):
+        return None
+    docs = table.containing(needle)
+    if term.quoted:
+        return docs
+    words = query_words(term.text)
+    if len(words) > 1:  # one word is a substring already; several may stand apart
+        docs |= set.intersection(*(_word_docs(w, reader) for w in words)) & table.live
+    department = gazetteer().resolve(term.text)
+    if department:
+        docs |= table.having("department", department.short_name)
+        for name in department.names:
+            if flat(name) != needle:
+                docs |= table.containing(flat(name))
+    return docs
+
+
+def _word_docs(word: str, reader: IndexReader) -> set[int]:
+    if ("text", word) not in reader:
+        return set()
+    return set(reader.postings("text", word).all_ids())
+
+
+def ranking_query(node) -> wq.Query | None:
+    """BM25 over the jieba words of the positive terms: what orders hits by relevance."""
+    words = sorted({w for t in _positive_terms(node) for w in query_words(t.text)})
+    if not words:
+        return None
+    return (
+        wq.Term("text", words[0]) if len(words) == 1 else wq.Or([wq.Term("text", w) for w in words])
+    )
+
+
+def _positive_terms(node, negated: bool = False) -> list[Term]:
+    if node is None:
+        return []
+    if isinstance(node, Term):
+        return [] if negated else [node]
+    if isinstance(node, Not):
+        return _positive_terms(node.node, not negated)
+    return [t for n in node.nodes for t in _positive_terms(n, negated)]
 
 
 def highlight_terms(node) -> list[str]:
     """Strings to mark in a hit: positive terms, their jieba words, and a department's other names."""
     found: list[str] = []
-
-    def walk(n, negated: bool) -> None:
-        if n is None:
-            return
-        if isinstance(n, Term):
-            if negated:
-                return
-            found.append(n.text)
-            if not n.quoted:
-                found.extend(w for w in query_words(n.text) if len(w) > 1)
-                department = gazetteer().resolve(n.text)
-                if department:
-                    found.extend(department.names)
-        elif isinstance(n, Not):
-            walk(n.node, not negated)
-        else:
-            for child in n.nodes:
-                walk(child, negated)
-
-    walk(node, False)
+    for term in _positive_terms(node):
+        found.append(term.text)
+        if not term.quoted:
+            found.extend(w for w in query_words(term.text) if len(w) > 1)
+            department = gazetteer().resolve(term.text)
+            if department:
+                found.extend(department.names)
     return list(dict.fromkeys(t for t in found if t.strip()))

@@ -1,19 +1,21 @@
 """The Whoosh schema: one document per item, sub-item and attachment.
 
-Facet and filter fields are IDs (not NUMERIC: Whoosh 2.7's unsigned numeric
-ranges with small bounds match everything) and sortable, so facets and the
-date order are read from columns instead of stored fields. The display fields
-are stored so a page of hits renders, and is highlighted, without a round trip
-to the store.
+Filters and facets never go through Whoosh queries: their values are columns,
+loaded once per index generation into `table.DocTable` (Whoosh 2.7's numeric
+and date ranges expand into large term trees, and its unsigned ranges with
+small bounds match everything). Whoosh keeps the jieba words for matching and
+BM25 ranking, the columns, and the stored display fields, so a page of hits
+renders and is highlighted without a round trip to the store.
 """
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from .analysis import gram_analyzer, word_analyzer
+from .analysis import word_analyzer
 
-SCHEMA_CODE = 2  # bump when the fields below change
+SCHEMA_CODE = 3  # bump when the fields below change
 
 
 def make_schema() -> Schema:
@@ -21,23 +23,22 @@ def make_schema() -> Schema:
         item_id=ID(stored=True, unique=True),
         issue_id=ID(stored=True),
         kind=ID(stored=True, sortable=True),
-        number=ID(stored=True),
-        total_number=ID(stored=True),
         section=ID(stored=True, sortable=True),
-        year=ID(stored=True, sortable=True),
-        departments=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
-        department_list=ID(sortable=True),  # the same names, comma-joined, as a column for facets
-        date_from=DATETIME(stored=True, sortable=True),
-        date_to=DATETIME(stored=True, sortable=True),
-        period_start=DATETIME(stored=True),
-        period_end=DATETIME(stored=True),
-        published=DATETIME(stored=True),
+        year=ID(sortable=True),
+        department_list=ID(sortable=True),  # short names, comma-joined
+        span=ID(sortable=True),  # event span as "YYYYMMDD-YYYYMMDD"
         order=ID(sortable=True),  # newest first when sorted in reverse
+        flat=COLUMN(VarBytesColumn()),  # analysis.flat(text), UTF-8
+        number=STORED,
         issue_title=STORED,
         section_title=STORED,
         anchor=STORED,
         label=STORED,
+        departments=STORED,
+        date_from=STORED,
+        date_to=STORED,
+        period_start=STORED,
+        period_end=STORED,
         body=STORED,
         text=TEXT(analyzer=word_analyzer(), phrase=False),
-        grams=TEXT(analyzer=gram_analyzer(), phrase=True),
     )

@@ -9,10 +9,9 @@ read from columns.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -23,7 +22,8 @@ from archive.parse import section_name
 
 from .highlight import snippet
 from .index import SearchIndex
-from .query import QueryError, highlight_terms, parse_query, to_whoosh
+from .query import QueryError, highlight_terms, matching, parse_query, ranking_query
+from .table import DocTable
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
@@ -193,23 +193,23 @@ class SearchResult:
 def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -> SearchResult:
     """Run a validated request against the index (facet counts too, unless `facets` is False)."""
     tree = parse_query(request.query)
-    main = to_whoosh(tree)
-    if tree is not None and main is None:
-        raise QueryError("查询里没有可检索的字或词")
-    filters = _filters(request)
-    with index.searching() as searcher:
-        matched = _docs(searcher, main or wq.Every())
-        selected = {name: _docs(searcher, q) for name, q in filters.items()}
+    with index.searching() as (searcher, table):
+        matched = matching(tree, table, searcher.reader())
+        if tree is not None and matched is None:
+            raise QueryError("查询里没有可检索的字或词")
+        if matched is None:
+            matched = set(table.live)
+        selected = _filters(request, table)
         final = _intersect(matched, selected.values())
         counts = {
-            name: _count(
-                searcher,
+            name: _facet(
+                table,
                 name,
                 _intersect(matched, [s for f, s in selected.items() if f != _filter_of(name)]),
             )
             for name in (FACETS if facets else ())
         }
-        docnums = _page(searcher, main, final, request)
+        docnums = _page(searcher, table, ranking_query(tree), final, request)
         terms = highlight_terms(tree)
         hits = [_hit(searcher.stored_fields(d), terms) for d in docnums]
     return SearchResult(request=request, total=len(final), hits=hits, facets=counts)
@@ -219,74 +219,52 @@ def _filter_of(facet: str) -> str:
     return "date" if facet == "year" else facet
 
 
-def _filters(request: SearchRequest) -> dict[str, wq.Query]:
-    filters: dict[str, wq.Query] = {}
+def _filters(request: SearchRequest, table: DocTable) -> dict[str, frozenset[int] | set[int]]:
+    filters: dict[str, frozenset[int] | set[int]] = {}
     if request.department_name:
-        filters["department"] = wq.Term("departments", request.department_name)
+        filters["department"] = table.having("department", request.department_name)
     if request.section:
-        filters["section"] = wq.Term("section", section_name(request.section))
+        filters["section"] = table.having("section", section_name(request.section))
     if request.kind:
-        filters["kind"] = wq.Term("kind", request.kind)
+        filters["kind"] = table.having("kind", request.kind)
     if request.date_from or request.date_to:
-        # An item's span [date_from, date_to] overlaps the range [from, to].
-        parts = []
-        if request.date_to:
-            parts.append(wq.DateRange("date_from", None, _datetime(request.date_to)))
-        if request.date_from:
-            parts.append(wq.DateRange("date_to", _datetime(request.date_from), None))
-        filters["date"] = parts[0] if len(parts) == 1 else wq.And(parts)
+        filters["date"] = table.overlapping(_day(request.date_from), _day(request.date_to))
     return filters
-
-
-def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
-    return set(searcher.docs_for_query(q))
 
 
 def _intersect(base: set[int], others) -> set[int]:
     result = base
-    for other in others:
+    for other in sorted(others, key=len):
         result = result & other
     return result
 
 
-def _count(searcher: Searcher, facet: str, docs: set[int]) -> list[tuple[str, int]]:
-    column = {
-        "department": "department_list",
-        "section": "section",
-        "kind": "kind",
-        "year": "year",
-    }[facet]
-    reader = searcher.reader().column_reader(column)
-    counts: Counter[str] = Counter()
-    for docnum in docs:
-        value = reader[docnum]
-        if isinstance(value, bytes):
-            value = value.decode("utf-8")
-        if not value:
-            continue
-        if facet == "department":
-            counts.update(value.split(","))
-        else:
-            counts[value] += 1
+def _facet(table: DocTable, facet: str, docs: set[int]) -> list[tuple[str, int]]:
+    counts = table.count(facet, docs)
     if facet == "year":
         return sorted(counts.items(), reverse=True)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _page(
-    searcher: Searcher, main: wq.Query | None, final: set[int], request: SearchRequest
+    searcher: Searcher,
+    table: DocTable,
+    ranking: wq.Query | None,
+    final: set[int],
+    request: SearchRequest,
 ) -> list[int]:
+    """Document numbers of the page: by BM25 over the query's words, then (or by) newest first."""
     start = (request.page - 1) * request.limit
     if start >= len(final):
         return []
     wanted = start + request.limit
-    if main is not None and request.sort == "relevance":
-        results = searcher.search(main, filter=final, limit=wanted)
-    else:
-        results = searcher.search(
-            wq.Every(), filter=final, limit=wanted, sortedby="order", reverse=True, scored=False
-        )
-    return [hit.docnum for hit in results[start:wanted]]
+    ranked: list[int] = []
+    if ranking is not None and request.sort == "relevance":
+        ranked = [hit.docnum for hit in searcher.search(ranking, filter=final, limit=wanted)]
+    if len(ranked) < wanted:
+        rest = final.difference(ranked) if ranked else final
+        ranked += table.newest(rest, wanted - len(ranked))
+    return ranked[start:wanted]
 
 
 def _hit(stored: dict, terms: list[str]) -> Hit:
@@ -332,8 +310,8 @@ def _int_param(name: str, value: str | None, default: int, low: int, high: int) 
     return number
 
 
-def _datetime(value: date) -> datetime:
-    return datetime(value.year, value.month, value.day)
+def _day(value: date | None) -> int | None:
+    return value.year * 10000 + value.month * 100 + value.day if value else None
 
 
 def _iso(value: date | None) -> str | None:
@@ -341,4 +319,4 @@ def _iso(value: date | None) -> str | None:
 
 
 def _date(value) -> date | None:
-    return value.date() if isinstance(value, datetime) else value
+    return date.fromisoformat(value) if isinstance(value, str) and value else None

@@ -70,7 +70,7 @@ def results(index: SearchIndex, params: dict) -> tuple:
 
 def everything(index: SearchIndex) -> dict[str, set[str]]:
     """Item ids per issue id, as the index has them."""
-    with index.searching() as searcher:
+    with index.searching() as (searcher, _table):
         ids = [fields["item_id"] for fields in searcher.all_stored_fields()]
     found: dict[str, set[str]] = {}
     for item_id in ids:

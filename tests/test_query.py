@@ -12,15 +12,18 @@ import pytest
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
+from indexer.analysis import flat
 from indexer.query import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
     QueryError,
     highlight_terms,
+    matching,
     parse_query,
-    to_whoosh,
+    ranking_query,
 )
 from indexer.schema import make_schema
+from indexer.table import DocTable
 
 DOCS = {
     "police": ("公安厅召开户籍业务培训会议。", "公安厅"),
@@ -38,15 +41,26 @@ def searcher():
     ix = RamStorage().create_index(make_schema())
     with ix.writer() as writer:
         for key, (text, departments) in DOCS.items():
-            writer.add_document(item_id=key, text=text, grams=text, departments=departments)
+            writer.add_document(
+                item_id=key,
+                text=text,
+                flat=flat(text).encode(),
+                department_list=departments,
+                span="20240101-20240101",
+            )
     with ix.searcher() as searcher:
         yield searcher
 
 
+def evaluate(searcher, query: str) -> set[int] | None:
+    reader = searcher.reader()
+    return matching(parse_query(query), DocTable.load(reader), reader)
+
+
 def found(searcher, query: str) -> set[str]:
-    q = to_whoosh(parse_query(query))
-    assert q is not None, f"{query!r} should leave something to search"
-    return {searcher.stored_fields(n)["item_id"] for n in searcher.docs_for_query(q)}
+    docs = evaluate(searcher, query)
+    assert docs is not None, f"{query!r} should leave something to search"
+    return {searcher.stored_fields(n)["item_id"] for n in docs}
 
 
 # --- the language -----------------------------------------------------------------
@@ -136,7 +150,7 @@ def test_operators_are_upper_case_words_only(searcher):
 )
 def test_bad_queries_raise_a_clear_message_in_chinese(query, says):
     with pytest.raises(QueryError) as caught:
-        to_whoosh(parse_query(query))
+        parse_query(query)
 
     message = str(caught.value)
     assert says in message
@@ -157,17 +171,17 @@ def test_query_error_is_a_value_error():
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\u3000"])
-def test_an_empty_query_is_no_query(query):
+def test_an_empty_query_is_no_query(searcher, query):
     assert parse_query(query) is None
-    assert to_whoosh(parse_query(query)) is None
+    assert evaluate(searcher, query) is None
 
 
 @pytest.mark.parametrize(
     "query", ["，。！", "……", "-", "-，", "NOT ？", '""', "“”", "(，) OR (。)", "、 —"]
 )
-def test_a_query_that_reduces_to_nothing_is_none_not_everything(query):
-    """The caller (search) turns None into an error; it must never become Every or Or([])."""
-    assert to_whoosh(parse_query(query)) is None
+def test_a_query_that_reduces_to_nothing_is_none_not_everything(searcher, query):
+    """The caller (search) turns None into an error; it must never become everything."""
+    assert evaluate(searcher, query) is None
 
 
 @pytest.mark.parametrize(
@@ -197,17 +211,22 @@ def test_parts_that_reduce_to_nothing_are_left_out(searcher, query, expected):
         '"一窗受理" OR "“”"',
     ],
 )
-def test_no_empty_and_or_reaches_whoosh(query):
+def test_the_ranking_query_is_never_an_empty_compound(query):
     def compounds(q: wq.Query):
         if isinstance(q, wq.CompoundQuery):
             yield q
         for child in q.children():
             yield from compounds(child)
 
-    q = to_whoosh(parse_query(query))
+    q = ranking_query(parse_query(query))
 
     assert q is not None
     assert all(len(c.subqueries) > 0 for c in compounds(q))
+
+
+def test_the_ranking_query_leaves_out_negated_words():
+    q = ranking_query(parse_query("公安厅 -培训"))
+    assert {t.text for t in q.leaves()} == {"公安厅"}
 
 
 # --- what a hit highlights ---------------------------------------------------------

@@ -1,0 +1,117 @@
+"""Every document's columns in memory, per index generation: filters, facets, order, substring scans.
+
+Loaded once when a searcher opens or refreshes (a few columns read straight
+from Whoosh's column files), then shared by every search until the next
+commit. Filters that repeat (a department's documents, a section, a kind)
+are inverted once per generation and cached; a date range is a scan of two
+integer lists; a facet is a count over a list; a substring is a scan of the
+flat texts. Deleted documents hold empty values, so no scan can return them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from heapq import nlargest
+
+from whoosh.reading import IndexReader
+
+_ALNUM = re.compile(r"[0-9a-z]")
+FACET_COLUMNS = {
+    "department": "department_list",
+    "section": "section",
+    "kind": "kind",
+    "year": "year",
+}
+
+
+@dataclass
+class DocTable:
+    live: frozenset[int]
+    kind: list[str]
+    section: list[str]
+    year: list[str]
+    departments: list[tuple[str, ...]]
+    day_from: list[int]
+    day_to: list[int]
+    order: list[str]
+    flat: list[str]
+    _inverted: dict[str, dict[str, frozenset[int]]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, reader: IndexReader) -> DocTable:
+        live = frozenset(reader.all_doc_ids())
+
+        def column(name: str) -> list[str]:
+            values = reader.column_reader(name)
+            out = []
+            for docnum, value in enumerate(values):
+                text = value.decode("utf-8") if isinstance(value, bytes) else (value or "")
+                out.append(text if docnum in live else "")
+            return out
+
+        spans = column("span")
+        day_from = [int(s[:8]) if s else 0 for s in spans]
+        day_to = [int(s[9:]) if s else 0 for s in spans]
+        return cls(
+            live=live,
+            kind=column("kind"),
+            section=column("section"),
+            year=column("year"),
+            departments=[tuple(v.split(",")) if v else () for v in column("department_list")],
+            day_from=day_from,
+            day_to=day_to,
+            order=column("order"),
+            flat=column("flat"),
+        )
+
+    def having(self, facet: str, value: str) -> frozenset[int]:
+        """Documents whose facet (department, section, kind, year) has this value; cached per generation."""
+        if facet not in self._inverted:
+            index: dict[str, set[int]] = {}
+            if facet == "department":
+                for docnum, names in enumerate(self.departments):
+                    for name in names:
+                        index.setdefault(name, set()).add(docnum)
+            else:
+                for docnum, v in enumerate(getattr(self, facet)):
+                    if v:
+                        index.setdefault(v, set()).add(docnum)
+            self._inverted[facet] = {k: frozenset(v) for k, v in index.items()}
+        return self._inverted[facet].get(value, frozenset())
+
+    def overlapping(self, start: int | None, end: int | None) -> set[int]:
+        """Documents whose event span [from, to] overlaps [start, end] (days as YYYYMMDD ints)."""
+        low = start or 0
+        high = end or 99999999
+        return {d for d in self.live if self.day_from[d] <= high and self.day_to[d] >= low}
+
+    def containing(self, needle: str) -> set[int]:
+        """Documents whose flat text contains the (flat) needle.
+
+        A needle that starts or ends with a letter or digit must not run on into
+        more of them: "1234" is not found in "12345", nor "a" in "abc".
+        """
+        docs = {d for d, text in enumerate(self.flat) if needle in text}
+        if not (_ALNUM.match(needle[:1]) or _ALNUM.match(needle[-1:])):
+            return docs
+        head = r"(?<![0-9a-z])" if _ALNUM.match(needle[:1]) else ""
+        tail = r"(?![0-9a-z])" if _ALNUM.match(needle[-1:]) else ""
+        bounded = re.compile(head + re.escape(needle) + tail)
+        return {d for d in docs if bounded.search(self.flat[d])}
+
+    def count(self, facet: str, docs: Iterable[int]) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        if facet == "department":
+            for d in docs:
+                counts.update(self.departments[d])
+        else:
+            values = getattr(self, facet)
+            counts.update(values[d] for d in docs if values[d])
+        return counts
+
+    def newest(self, docs: Iterable[int], n: int) -> list[int]:
+        """The n newest documents (event date, then issue, then reading order)."""
+        return nlargest(n, docs, key=self.order.__getitem__)
