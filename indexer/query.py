@@ -9,12 +9,11 @@
 A word is searched as (its jieba words, ANDed, in the word field) OR (its
 exact substring in the flat text); a department name typed as a word also
 matches the department under any of its names (住建厅 finds 住房城乡建设厅).
-Matching is set algebra over document numbers (see `table.DocTable`); Whoosh
-only ranks, with BM25 over the query's jieba words (`ranking_query`). Errors
-are `QueryError`s with a sentence for the user, never a traceback. Whoosh
-2.7's trap (an empty `And([])`/`Or([])` matches everything) cannot arise: no
-compound query is built from user input except the ranking one, which is
-never empty.
+Matching is set algebra over document numbers (see `table.DocTable`);
+relevance is BM25 over the query's jieba words (`ranking_words`), counted in
+the flat text. Errors are `QueryError`s with a sentence for the user, never a
+traceback. Whoosh 2.7's trap (an empty `And([])`/`Or([])` matches
+everything) cannot arise: no Whoosh query is built from user input.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from archive.departments import gazetteer
@@ -214,14 +212,12 @@ def _word_docs(word: str, reader: IndexReader) -> set[int]:
     return set(reader.postings("text", word).all_ids())
 
 
-def ranking_query(node) -> wq.Query | None:
-    """BM25 over the jieba words of the positive terms: what orders hits by relevance."""
-    words = sorted({w for t in _positive_terms(node) for w in query_words(t.text)})
-    if not words:
-        return None
-    return (
-        wq.Term("text", words[0]) if len(words) == 1 else wq.Or([wq.Term("text", w) for w in words])
-    )
+def ranking_words(node) -> list[str]:
+    """What relevance is measured by: the jieba words of the positive terms (flat), and quoted phrases whole."""
+    found: list[str] = []
+    for term in _positive_terms(node):
+        found.extend(flat(w) for w in ([term.text] if term.quoted else query_words(term.text)))
+    return list(dict.fromkeys(w for w in found if searchable(w)))
 
 
 def _positive_terms(node, negated: bool = False) -> list[Term]:

@@ -13,16 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
 from archive.departments import gazetteer
 from archive.model import KINDS, item_url
 from archive.parse import section_name
 
 from .highlight import snippet
 from .index import SearchIndex
-from .query import QueryError, highlight_terms, matching, parse_query, ranking_query
+from .query import QueryError, highlight_terms, matching, parse_query, ranking_words
 from .table import DocTable
 
 SORTS = ("relevance", "date")
@@ -209,7 +206,7 @@ def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -
             )
             for name in (FACETS if facets else ())
         }
-        docnums = _page(searcher, table, ranking_query(tree), final, request)
+        docnums = _page(table, ranking_words(tree), final, request)
         terms = highlight_terms(tree)
         hits = [_hit(searcher.stored_fields(d), terms) for d in docnums]
     return SearchResult(request=request, total=len(final), hits=hits, facets=counts)
@@ -247,24 +244,16 @@ def _facet(table: DocTable, facet: str, docs: set[int]) -> list[tuple[str, int]]
 
 
 def _page(
-    searcher: Searcher,
-    table: DocTable,
-    ranking: wq.Query | None,
-    final: set[int],
-    request: SearchRequest,
+    table: DocTable, ranking: list[str], final: set[int], request: SearchRequest
 ) -> list[int]:
-    """Document numbers of the page: by BM25 over the query's words, then (or by) newest first."""
+    """Document numbers of the page: by relevance to the query's words, or newest first."""
     start = (request.page - 1) * request.limit
     if start >= len(final):
         return []
     wanted = start + request.limit
-    ranked: list[int] = []
-    if ranking is not None and request.sort == "relevance":
-        ranked = [hit.docnum for hit in searcher.search(ranking, filter=final, limit=wanted)]
-    if len(ranked) < wanted:
-        rest = final.difference(ranked) if ranked else final
-        ranked += table.newest(rest, wanted - len(ranked))
-    return ranked[start:wanted]
+    if ranking and request.sort == "relevance":
+        return table.most_relevant(final, ranking, wanted)[start:wanted]
+    return table.newest(final, wanted)[start:wanted]
 
 
 def _hit(stored: dict, terms: list[str]) -> Hit:

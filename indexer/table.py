@@ -10,6 +10,7 @@ flat texts. Deleted documents hold empty values, so no scan can return them.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from heapq import nlargest
 from whoosh.reading import IndexReader
 
 _ALNUM = re.compile(r"[0-9a-z]")
+K1, B = 1.2, 0.75  # BM25's usual constants
 FACET_COLUMNS = {
     "department": "department_list",
     "section": "section",
@@ -39,6 +41,8 @@ class DocTable:
     order: list[str]
     flat: list[str]
     _inverted: dict[str, dict[str, frozenset[int]]] = field(default_factory=dict, repr=False)
+    _frequencies: dict[str, int] = field(default_factory=dict, repr=False)
+    _mean_length: float | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, reader: IndexReader) -> DocTable:
@@ -111,6 +115,43 @@ class DocTable:
             values = getattr(self, facet)
             counts.update(values[d] for d in docs if values[d])
         return counts
+
+    def most_relevant(self, docs: set[int], words: list[str], n: int) -> list[int]:
+        """The n documents that BM25 ranks highest for the words (counted as substrings of the flat text).
+
+        Ties, and documents none of the words occur in (matched by a department
+        tag, say), follow newest first.
+        """
+        total = max(1, len(self.live))
+        average = self._average_length()
+        weights = [
+            (w, math.log(1 + (total - df + 0.5) / (df + 0.5)))
+            for w in words
+            for df in [self._df(w)]
+        ]
+
+        def score(d: int) -> tuple[float, str]:
+            text = self.flat[d]
+            norm = K1 * (1 - B + B * len(text) / max(average, 1))
+            value = 0.0
+            for word, idf in weights:
+                tf = text.count(word)
+                if tf:
+                    value += idf * tf * (K1 + 1) / (tf + norm)
+            return value, self.order[d]
+
+        return nlargest(n, docs, key=score)
+
+    def _df(self, word: str) -> int:
+        """In how many documents a word occurs (cached per generation: a scan of all texts)."""
+        if word not in self._frequencies:
+            self._frequencies[word] = sum(1 for text in self.flat if word in text)
+        return self._frequencies[word]
+
+    def _average_length(self) -> float:
+        if self._mean_length is None:
+            self._mean_length = sum(len(self.flat[d]) for d in self.live) / max(1, len(self.live))
+        return self._mean_length
 
     def newest(self, docs: Iterable[int], n: int) -> list[int]:
         """The n newest documents (event date, then issue, then reading order)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.analysis import flat
@@ -20,7 +19,7 @@ from indexer.query import (
     highlight_terms,
     matching,
     parse_query,
-    ranking_query,
+    ranking_words,
 )
 from indexer.schema import make_schema
 from indexer.table import DocTable
@@ -199,34 +198,10 @@ def test_parts_that_reduce_to_nothing_are_left_out(searcher, query, expected):
     assert found(searcher, query) == expected
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "公安厅 ，",
-        "公安厅 OR ，",
-        "公安厅 -， -。",
-        "(，) 公安厅 (。 OR ！)",
-        "住建厅 -培训",
-        "A卡 12345",
-        '"一窗受理" OR "“”"',
-    ],
-)
-def test_the_ranking_query_is_never_an_empty_compound(query):
-    def compounds(q: wq.Query):
-        if isinstance(q, wq.CompoundQuery):
-            yield q
-        for child in q.children():
-            yield from compounds(child)
-
-    q = ranking_query(parse_query(query))
-
-    assert q is not None
-    assert all(len(c.subqueries) > 0 for c in compounds(q))
-
-
-def test_the_ranking_query_leaves_out_negated_words():
-    q = ranking_query(parse_query("公安厅 -培训"))
-    assert {t.text for t in q.leaves()} == {"公安厅"}
+def test_relevance_is_measured_by_the_positive_words_and_whole_phrases():
+    assert ranking_words(parse_query('公安厅 "一窗受理" -培训 NOT 会议')) == ["公安厅", "一窗受理"]
+    assert ranking_words(parse_query("数字政府建设")) == ["数字政府", "建设"]
+    assert ranking_words(parse_query("，。")) == []
 
 
 # --- what a hit highlights ---------------------------------------------------------
