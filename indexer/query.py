@@ -201,7 +201,7 @@ def _term_docs(term: Term, table: DocTable, reader: IndexReader) -> set[int] | N
     if department:
         docs |= table.having("department", department.short_name)
         for name in department.names:
-            if flat(name) != needle:
+            if needle not in flat(name):  # a name holding the term is found already
                 docs |= table.containing(flat(name))
     return docs
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from heapq import nlargest
+from itertools import chain
 
 from whoosh.reading import IndexReader
 
@@ -29,6 +31,15 @@ FACET_COLUMNS = {
 }
 
 
+def _joined(texts: list[str]) -> dict:
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    starts.append(at)
+    return {"joined": "".join(text + "\0" for text in texts), "starts": starts}
+
+
 @dataclass
 class DocTable:
     live: frozenset[int]
@@ -39,7 +50,8 @@ class DocTable:
     day_from: list[int]
     day_to: list[int]
     order: list[str]
-    flat: list[str]
+    joined: str  # every document's flat text, each followed by "\0"
+    starts: list[int]  # where each document's text starts in `joined` (one extra entry at the end)
     _inverted: dict[str, dict[str, frozenset[int]]] = field(default_factory=dict, repr=False)
     _frequencies: dict[str, int] = field(default_factory=dict, repr=False)
     _mean_length: float | None = field(default=None, repr=False)
@@ -68,7 +80,7 @@ class DocTable:
             day_from=day_from,
             day_to=day_to,
             order=column("order"),
-            flat=column("flat"),
+            **_joined(column("flat")),
         )
 
     def having(self, facet: str, value: str) -> frozenset[int]:
@@ -92,28 +104,37 @@ class DocTable:
         high = end or 99999999
         return {d for d in self.live if self.day_from[d] <= high and self.day_to[d] >= low}
 
+    def text(self, docnum: int) -> str:
+        return self.joined[self.starts[docnum] : self.starts[docnum + 1] - 1]
+
     def containing(self, needle: str) -> set[int]:
         """Documents whose flat text contains the (flat) needle.
 
-        A needle that starts or ends with a letter or digit must not run on into
-        more of them: "1234" is not found in "12345", nor "a" in "abc".
+        One pass of str.find over all texts joined, jumping to the next document
+        at each hit. A needle that starts or ends with a letter or digit must not
+        run on into more of them: "1234" is not found in "12345", nor "a" in "abc".
         """
-        docs = {d for d, text in enumerate(self.flat) if needle in text}
-        if not (_ALNUM.match(needle[:1]) or _ALNUM.match(needle[-1:])):
-            return docs
         head = r"(?<![0-9a-z])" if _ALNUM.match(needle[:1]) else ""
         tail = r"(?![0-9a-z])" if _ALNUM.match(needle[-1:]) else ""
-        bounded = re.compile(head + re.escape(needle) + tail)
-        return {d for d in docs if bounded.search(self.flat[d])}
+        bounded = re.compile(head + re.escape(needle) + tail) if head or tail else None
+        docs: set[int] = set()
+        joined, starts, find = self.joined, self.starts, self.joined.find
+        at = find(needle)
+        while at >= 0:
+            docnum = bisect_right(starts, at) - 1
+            end = starts[docnum + 1]
+            if bounded is None or bounded.search(joined, starts[docnum], end - 1):
+                docs.add(docnum)
+            at = find(needle, end)
+        return docs
 
     def count(self, facet: str, docs: Iterable[int]) -> Counter[str]:
-        counts: Counter[str] = Counter()
         if facet == "department":
-            for d in docs:
-                counts.update(self.departments[d])
-        else:
-            values = getattr(self, facet)
-            counts.update(values[d] for d in docs if values[d])
+            departments = self.departments
+            return Counter(chain.from_iterable(departments[d] for d in docs))
+        values = getattr(self, facet)
+        counts = Counter(values[d] for d in docs)
+        counts.pop("", None)
         return counts
 
     def most_relevant(self, docs: set[int], words: list[str], n: int) -> list[int]:
@@ -130,12 +151,14 @@ class DocTable:
             for df in [self._df(w)]
         ]
 
+        joined, starts = self.joined, self.starts
+
         def score(d: int) -> tuple[float, str]:
-            text = self.flat[d]
-            norm = K1 * (1 - B + B * len(text) / max(average, 1))
+            start, end = starts[d], starts[d + 1] - 1
+            norm = K1 * (1 - B + B * (end - start) / max(average, 1))
             value = 0.0
             for word, idf in weights:
-                tf = text.count(word)
+                tf = joined.count(word, start, end)
                 if tf:
                     value += idf * tf * (K1 + 1) / (tf + norm)
             return value, self.order[d]
@@ -145,12 +168,12 @@ class DocTable:
     def _df(self, word: str) -> int:
         """In how many documents a word occurs (cached per generation: a scan of all texts)."""
         if word not in self._frequencies:
-            self._frequencies[word] = sum(1 for text in self.flat if word in text)
+            self._frequencies[word] = len(self.containing(word))
         return self._frequencies[word]
 
     def _average_length(self) -> float:
         if self._mean_length is None:
-            self._mean_length = sum(len(self.flat[d]) for d in self.live) / max(1, len(self.live))
+            self._mean_length = (len(self.joined) - len(self.starts) + 1) / max(1, len(self.live))
         return self._mean_length
 
     def newest(self, docs: Iterable[int], n: int) -> list[int]:

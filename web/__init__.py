@@ -23,6 +23,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.sort_keys = False
     init_app(app)
     register_filters(app)
+    app.jinja_env.globals["search_href"] = search.search_href
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(search.bp)
