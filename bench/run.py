@@ -22,6 +22,7 @@ Results print as a table and are written to OUT/results-<size>.json.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import resource
@@ -351,29 +352,35 @@ def http_load(data: Path, seconds: float, clients: int = 8) -> dict:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.05)
         started = time.perf_counter() - start
-        urls = [base + "/search?" + urllib.parse.urlencode(q.params) for q in MIX]
+        paths = ["/search?" + urllib.parse.urlencode(q.params) for q in MIX]
         latencies: list[float] = []
         errors = [0]
         lock = threading.Lock()
         deadline = time.perf_counter() + seconds
 
         def client(offset: int) -> None:
+            """One user: a keep-alive connection, requests one after another."""
             i = offset
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             while time.perf_counter() < deadline:
-                url = urls[i % len(urls)]
+                path = paths[i % len(paths)]
                 i += 1
                 t0 = time.perf_counter()
                 try:
-                    with urllib.request.urlopen(url, timeout=30) as response:
-                        response.read()
-                        ok = response.status == 200
-                except OSError:
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    response.read()
+                    ok = response.status == 200
+                except (OSError, http.client.HTTPException):
                     ok = False
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 elapsed = time.perf_counter() - t0
                 with lock:
                     latencies.append(elapsed)
                     if not ok:
                         errors[0] += 1
+            connection.close()
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
         t_start = time.perf_counter()

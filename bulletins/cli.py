@@ -379,6 +379,7 @@ def serve(config: Config, host: str | None, port: int | None, corpus: Path, thre
     from waitress import serve as waitress_serve
 
     from web import create_app
+    from web.context import index_of
 
     config = replace(config, host=host or config.host, port=port or config.port)
     store = open_store(config)
@@ -390,6 +391,7 @@ def serve(config: Config, host: str | None, port: int | None, corpus: Path, thre
     SearchIndex(config.index_dir).sync(store)
     store.close()
     app = create_app(config)
+    index_of(app).warm()
     click.echo(f"serving on http://{config.host}:{config.port}/  (Ctrl+C to stop)", err=True)
     waitress_serve(app, host=config.host, port=config.port, threads=threads, ident="bulletins")
 

@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 
 from archive.store import Store
 
-from .analysis import analysis_version
+from .analysis import analysis_version, segmenter
 from .documents import documents
 from .schema import SCHEMA_CODE, make_schema
 from .table import DocTable
@@ -177,6 +177,12 @@ class SearchIndex:
             if self._table is None:
                 self._table = DocTable.load(self._searcher.reader())
             yield self._searcher, self._table
+
+    def warm(self) -> None:
+        """Open the searcher, load its table and jieba's dictionary now, not on the first search."""
+        segmenter()
+        with self.searching():
+            pass
 
     def close(self) -> None:
         with self._mutex:

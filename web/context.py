@@ -25,7 +25,11 @@ def get_store() -> Store:
 
 def get_index() -> SearchIndex:
     """The app's search index: one searcher, refreshed after each commit."""
-    return current_app.extensions[INDEX_KEY]
+    return index_of(current_app)
+
+
+def index_of(app: Flask) -> SearchIndex:
+    return app.extensions[INDEX_KEY]
 
 
 def close_store(_error: BaseException | None = None) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
@@ -79,8 +80,13 @@ def export():
 
 def search_href(params: dict[str, str]) -> str:
     """The URL of a search page with these parameters (url_for is too slow for a page of facet links)."""
-    query = urlencode(params)
+    query = "&".join(f"{key}={_quoted(value)}" for key, value in params.items())
     return f"{request.script_root}/search" + (f"?{query}" if query else "")
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    return quote_plus(value)
 
 
 def facet_links(search_request: SearchRequest, result: SearchResult) -> dict[str, list[dict]]:

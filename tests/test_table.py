@@ -1,0 +1,130 @@
+"""indexer.table: the in-memory columns that filters, facets, order and substring search run on."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.filedb.filestore import RamStorage
+
+from indexer.analysis import flat
+from indexer.schema import make_schema
+from indexer.table import DocTable
+
+DOCS = [
+    # (item_id, kind, section, year, departments, span, text)
+    (
+        "a",
+        "weekly",
+        "政务工作动态",
+        "2024",
+        "公安厅",
+        "20240909-20240909",
+        "公安厅召开12345热线培训。",
+    ),
+    (
+        "b",
+        "weekly",
+        "窗口资讯",
+        "2024",
+        "公安厅,民政厅",
+        "20240901-20240930",
+        "公安厅与民政厅联合办公，公安厅牵头。",
+    ),
+    ("c", "monthly", "窗口资讯", "2025", "民政厅", "20250101-20250131", "民政厅窗口受理A卡申请。"),
+    (
+        "d",
+        "weekly",
+        "政务工作动态",
+        "2023",
+        "",
+        "20231106-20231110",
+        "本周召开会议，讨论123456号文件。",
+    ),
+    ("gone", "weekly", "窗口资讯", "2024", "公安厅", "20240101-20240101", "公安厅已删除的条目。"),
+]
+
+
+@pytest.fixture(scope="module")
+def table():
+    ix = RamStorage().create_index(make_schema())
+    with ix.writer() as writer:
+        for item_id, kind, section, year, depts, span, text in DOCS:
+            writer.add_document(
+                item_id=item_id,
+                kind=kind,
+                section=section,
+                year=year,
+                department_list=depts,
+                span=span,
+                order=span[:8] + item_id,
+                text=text,
+                flat=flat(text).encode(),
+            )
+    with ix.writer() as writer:
+        writer.delete_by_term("item_id", "gone")
+    with ix.searcher() as searcher:
+        yield DocTable.load(searcher.reader())
+
+
+def ids(docs) -> set[str]:
+    return {DOCS[d][0] for d in docs}
+
+
+def test_deleted_documents_are_not_live_and_match_nothing(table):
+    assert ids(table.live) == {"a", "b", "c", "d"}
+    assert "gone" not in ids(table.containing("已删除"))
+    assert "gone" not in ids(table.having("department", "公安厅"))
+
+
+def test_facet_values_are_inverted_into_sets(table):
+    assert ids(table.having("department", "公安厅")) == {"a", "b"}
+    assert ids(table.having("section", "窗口资讯")) == {"b", "c"}
+    assert ids(table.having("kind", "monthly")) == {"c"}
+    assert table.having("kind", "daily") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (20240910, 20240910, {"b"}),  # inside b's month, after a's day
+        (20240909, 20240909, {"a", "b"}),
+        (20240101, 20241231, {"a", "b"}),
+        (None, 20231231, {"d"}),
+        (20250115, None, {"c"}),
+    ],
+)
+def test_a_date_range_keeps_documents_whose_span_overlaps_it(table, start, end, expected):
+    assert ids(table.overlapping(start, end)) == expected
+
+
+@pytest.mark.parametrize(
+    "needle, expected",
+    [
+        ("公安厅", {"a", "b"}),
+        ("a卡", {"c"}),
+        ("12345", {"a"}),  # 123456 in d is another number
+        ("1234", set()),
+        ("召开", {"a", "d"}),
+    ],
+)
+def test_substrings_are_found_in_the_flat_text(table, needle, expected):
+    assert ids(table.containing(needle)) == expected
+
+
+@pytest.mark.parametrize("facet", ["department", "section", "kind", "year"])
+def test_counting_by_sets_gives_the_same_counts_as_looking_up(table, facet, monkeypatch):
+    docs = set(table.live)
+    looked_up = table.count(facet, docs)
+    monkeypatch.setattr(table, "count_by_sets_above", 0)
+    assert table.count(facet, docs) == looked_up
+    assert sum(looked_up.values()) >= (0 if facet == "department" else len(docs))
+
+
+def test_counts_by_looking_up(table):
+    assert table.count("department", set(table.live)) == {"公安厅": 2, "民政厅": 2}
+    assert table.count("year", set(table.live)) == {"2024": 2, "2025": 1, "2023": 1}
+
+
+def test_newest_first_and_most_relevant_first(table):
+    assert ids(table.newest(set(table.live), 1)) == {"c"}
+    ranked = table.most_relevant(set(table.live), ["公安厅"], 2)
+    assert [DOCS[d][0] for d in ranked] == ["b", "a"]  # b names it twice
