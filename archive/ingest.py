@@ -9,11 +9,13 @@ duplicate and not stored twice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import multiprocessing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import ExtractError, document_text
+from .model import Issue
 from .parse import ParseError, parse
 from .store import SourceRecord, Store, now
 
@@ -50,8 +52,45 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+@dataclass
+class _Read:
+    """A file read and hashed, not yet parsed."""
+
+    path: Path
+    key: str
+    size: int
+    sha: str
+
+
 def ingest_file(store: Store, path: Path) -> Outcome:
     """Read, parse and store one file; every error becomes a failed Outcome naming the file."""
+    return next(ingest_files(store, [path], processes=1))
+
+
+def ingest_files(store: Store, paths: list[Path], processes: int = 1) -> Iterator[Outcome]:
+    """Ingest files in order, one Outcome each; extraction and parsing in `processes` worker processes.
+
+    Reading, hashing and storing stay in this process (one SQLite writer);
+    unchanged files are never sent to a worker.
+    """
+    reads = [_read(store, path) for path in paths]
+    pending = [r for r in reads if isinstance(r, _Read)]
+    jobs = [r.path for r in pending]
+    if processes > 1 and len(pending) > 1:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from _in_order(store, reads, pool.imap(_parse, jobs, chunksize=4))
+    else:
+        yield from _in_order(store, reads, map(_parse, jobs))
+
+
+def _in_order(
+    store: Store, reads: list[_Read | Outcome], parsed: Iterator[Issue | str]
+) -> Iterator[Outcome]:
+    for read in reads:
+        yield read if isinstance(read, Outcome) else _record(store, read, next(parsed))
+
+
+def _read(store: Store, path: Path) -> _Read | Outcome:
     key = str(path.resolve())
     try:
         data = path.read_bytes()
@@ -63,15 +102,32 @@ def ingest_file(store: Store, path: Path) -> Outcome:
     known = store.source(key)
     if known and known.sha256 == sha and known.issue_id:
         return Outcome(key, "unchanged", known.issue_id)
+    return _Read(path, key, len(data), sha)
+
+
+def _parse(path: Path) -> Issue | str:
+    """File -> Issue, or the sentence saying why not (runs in a worker process, which reads the file again
+    rather than receive its bytes: a folder of PDFs is not held in memory at once)."""
+    name = path.name
     try:
-        issue = parse(document_text(data, path.name))
+        return parse(document_text(path.read_bytes(), name))
+    except OSError as error:
+        return f"{path}: cannot read the file ({error.strerror or error})"
     except ExtractError as error:
-        return Outcome(key, "failed", message=str(error))
+        return str(error)
     except ParseError as error:
-        return Outcome(key, "failed", message=f"{path.name}: not a bulletin: {error}")
+        return f"{name}: not a bulletin: {error}"
+
+
+def _record(store: Store, read: _Read, result: Issue | str) -> Outcome:
+    """Store a parsed issue, unless it failed or another file already gave it."""
+    if isinstance(result, str):
+        return Outcome(read.key, "failed", message=result)
+    issue, key = result, read.key
     issue_id = issue.issue_id
+    known = store.source(key)
     record = SourceRecord(
-        path=key, sha256=sha, size=len(data), ingested_at=now(), issue_id=issue_id
+        path=key, sha256=read.sha, size=read.size, ingested_at=now(), issue_id=issue_id
     )
     other = store.source_of_issue(issue_id)
     if other and other.path != key and Path(other.path).exists():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -16,7 +17,7 @@ from pathlib import Path
 import click
 
 from archive.departments import gazetteer
-from archive.ingest import STATUSES, collect, ingest_file
+from archive.ingest import STATUSES, collect, ingest_files
 from archive.model import Attachment, Issue, Item, item_url
 from archive.store import Store
 from indexer.index import SearchIndex
@@ -27,6 +28,7 @@ from web.export import hits_csv
 from web.search import EXPORT_LIMIT
 
 PROGRESS_THRESHOLD = 5
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # processes that parse and segment in parallel
 
 
 def json_option(command):
@@ -75,17 +77,19 @@ def ingest(config: Config, paths: tuple[Path, ...], as_json: bool) -> None:
     if not files:
         raise click.ClickException("no .pdf or .txt files found in the given paths")
     store = open_store(config)
+    stream = ingest_files(store, files, processes=WORKERS)
     if len(files) >= PROGRESS_THRESHOLD and not as_json:
         with click.progressbar(
-            files,
+            stream,
+            length=len(files),
             label="ingesting",
             file=sys.stderr,
-            item_show_func=lambda p: p.name if p else None,
+            item_show_func=lambda o: Path(o.path).name if o else None,
         ) as bar:
-            outcomes = [ingest_file(store, path) for path in bar]
+            outcomes = list(bar)
     else:
-        outcomes = [ingest_file(store, path) for path in files]
-    index_report = SearchIndex(config.index_dir).sync(store)
+        outcomes = list(stream)
+    index_report = SearchIndex(config.index_dir).sync(store, processes=WORKERS)
     store.close()
     counts = Counter(o.status for o in outcomes)
     if as_json:
@@ -315,7 +319,7 @@ def search_command(
 def reindex(config: Config) -> None:
     """Rebuild the search index from the archive (swapped in atomically)."""
     store = open_store(config)
-    count = SearchIndex(config.index_dir).rebuild(store)
+    count = SearchIndex(config.index_dir).rebuild(store, processes=WORKERS)
     store.close()
     click.echo(f"index rebuilt: {count} documents")
 
@@ -385,10 +389,10 @@ def serve(config: Config, host: str | None, port: int | None, corpus: Path, thre
     store = open_store(config)
     if not store.issue_ids() and corpus.is_dir():
         click.echo(f"first run: ingesting {corpus} into {config.data_dir}", err=True)
-        for outcome in (ingest_file(store, path) for path in collect([corpus])):
+        for outcome in ingest_files(store, collect([corpus]), processes=WORKERS):
             if outcome.status == "failed":
                 click.echo(f"  failed: {outcome.message}", err=True)
-    SearchIndex(config.index_dir).sync(store)
+    SearchIndex(config.index_dir).sync(store, processes=WORKERS)
     store.close()
     app = create_app(config)
     index_of(app).warm()

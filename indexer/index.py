@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing
 import os
 import shutil
 import threading
@@ -29,11 +30,13 @@ from whoosh.searching import Searcher
 from archive.store import Store
 
 from .analysis import analysis_version, segmenter
-from .documents import documents
+from .documents import prepared
 from .schema import SCHEMA_CODE, make_schema
 from .table import DocTable
 
 META = "bulletins-index.json"
+WRITER_MB = 512  # Whoosh keeps postings in memory up to this before sorting runs on disk
+PARALLEL_FROM = 16  # issues; fewer are prepared in this process
 
 
 def index_version() -> str:
@@ -86,18 +89,17 @@ class SearchIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def rebuild(self, store: Store) -> int:
+    def rebuild(self, store: Store, processes: int = 1) -> int:
         """Build a fresh index from the store and swap it in; returns the number of documents."""
         with self._write_lock():
             build = self._new_build_dir()
             ix = windex.create_in(str(build), make_schema())
             signatures = store.issue_signatures()
             count = 0
-            with ix.writer(limitmb=256) as writer:
-                for issue in store.iter_issues():
-                    for doc in documents(issue):
-                        writer.add_document(**_clean(doc))
-                        count += 1
+            with ix.writer(limitmb=WRITER_MB) as writer:
+                for doc in _prepared(store, sorted(signatures), processes):
+                    writer.add_document(**_clean(doc))
+                    count += 1
             ix.close()
             _write_meta(build, {"version": index_version(), "issues": signatures})
             previous = self.live_dir()
@@ -108,10 +110,10 @@ class SearchIndex:
             self._remove_old_builds(keep={build, previous})
             return count
 
-    def sync(self, store: Store) -> SyncReport:
+    def sync(self, store: Store, processes: int = 1) -> SyncReport:
         """Bring the index in step with the store: rebuild if missing or outdated, else update changed issues."""
         if not self.is_current():
-            self.rebuild(store)
+            self.rebuild(store, processes)
             return SyncReport(added=sorted(store.issue_signatures()), removed=[], rebuilt=True)
         with self._write_lock():
             live = self.live_dir()
@@ -122,14 +124,11 @@ class SearchIndex:
             fresh = sorted(i for i in want if have.get(i) != want[i])
             if stale or fresh:
                 ix = windex.open_dir(str(live))
-                with ix.writer(timeout=30) as writer:
+                with ix.writer(timeout=30, limitmb=WRITER_MB) as writer:
                     for issue_id in stale:
                         writer.delete_by_term("issue_id", issue_id)
-                    for issue_id in fresh:
-                        issue = store.load(issue_id)
-                        if issue is not None:
-                            for doc in documents(issue):
-                                writer.add_document(**_clean(doc))
+                    for doc in _prepared(store, fresh, processes):
+                        writer.add_document(**_clean(doc))
                 ix.close()
                 _write_meta(live, {"version": meta["version"], "issues": want})
             return SyncReport(added=fresh, removed=[i for i in stale if i not in want])
@@ -190,6 +189,38 @@ class SearchIndex:
                 self._searcher.close()
                 self._searcher = None
                 self._table = None
+
+
+def _prepared(store: Store, issue_ids: list[str], processes: int) -> Iterator[dict]:
+    """Every document of these issues, segmented: in worker processes when there are enough of them.
+
+    Workers are forked after jieba's dictionary is loaded, so they share it;
+    each opens its own connection to the store.
+    """
+    if processes <= 1 or len(issue_ids) < PARALLEL_FROM:
+        for issue_id in issue_ids:
+            issue = store.load(issue_id)
+            if issue is not None:
+                yield from prepared(issue)
+        return
+    segmenter()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_open_worker_store, initargs=(store.path,)) as pool:
+        for docs in pool.imap(_prepare_issue, issue_ids, chunksize=4):
+            yield from docs
+
+
+_worker_store: Store | None = None
+
+
+def _open_worker_store(path: Path) -> None:
+    global _worker_store
+    _worker_store = Store(path)
+
+
+def _prepare_issue(issue_id: str) -> list[dict]:
+    issue = _worker_store.load(issue_id)
+    return prepared(issue) if issue is not None else []
 
 
 class IndexMissing(RuntimeError):

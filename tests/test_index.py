@@ -316,3 +316,27 @@ def test_a_search_keeps_working_while_another_thread_ingests_and_syncs(index, st
     hits = results(index, {"q": '"一窗受理"', "sort": "date", "limit": "100"})[1]
     assert hits == [f"weekly-2024-11-{4 + 7 * n:02d}/s1-1" for n in (2, 1, 0)]
     assert results(index, {"q": '"小卡片第2版"'})[1] == ["monthly-2025-01/s2-1"]
+
+
+def test_a_rebuild_in_worker_processes_gives_the_same_index(tmp_path, monkeypatch, ingested_store):
+    """Segmenting in forked workers is only faster: the documents and their words are the same."""
+    monkeypatch.setattr(indexer.index, "PARALLEL_FROM", 0)
+    alone = SearchIndex(tmp_path / "alone" / "index")
+    together = SearchIndex(tmp_path / "together" / "index")
+    assert alone.rebuild(ingested_store, processes=1) == together.rebuild(
+        ingested_store, processes=2
+    )
+
+    def contents(index: SearchIndex) -> dict:
+        with index.searching() as (searcher, _table):
+            reader = searcher.reader()
+            return {
+                "stored": sorted((f["item_id"], f["body"]) for f in searcher.all_stored_fields()),
+                "words": sorted(reader.lexicon("text")),
+                "frequencies": sorted(
+                    (f["item_id"], reader.doc_field_length(n, "text"))
+                    for n, f in enumerate(searcher.all_stored_fields())
+                ),
+            }
+
+    assert contents(alone) == contents(together)

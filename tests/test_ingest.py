@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.ingest import collect, ingest_file
+from archive.ingest import collect, ingest_file, ingest_files
 from archive.store import Store
 
 from pdfgen import make_encrypted_pdf, make_image_only_pdf, make_pdf
@@ -340,3 +340,18 @@ def test_a_failed_reingest_keeps_the_stored_issue_intact(store, folder, garbage)
 
     path.write_bytes(good)  # putting the file back is recognised as no change
     assert ingest_file(store, path).status == "unchanged"
+
+
+def test_parsing_in_worker_processes_gives_the_same_outcomes_in_the_same_order(
+    tmp_path, corpus_dir
+):
+    files = collect([corpus_dir])
+    alone = [
+        o.issue_id for o in ingest_files(Store(tmp_path / "a" / "archive.db"), files, processes=1)
+    ]
+    store = Store(tmp_path / "b" / "archive.db")
+    together = list(ingest_files(store, files, processes=2))
+
+    assert [o.issue_id for o in together] == alone
+    assert [o.status for o in together] == ["added"] * len(files)
+    assert [Path(o.path).name for o in together] == [f.name for f in files]
