@@ -16,7 +16,7 @@ from whoosh.system import pack_uint
 
 from .analysis import word_analyzer
 
-SCHEMA_CODE = 4  # bump when the fields below change
+SCHEMA_CODE = 5  # bump when the fields below change
 
 
 class WordsField(TEXT):
@@ -26,6 +26,12 @@ class WordsField(TEXT):
     this process then hands Whoosh one posting per distinct word instead of
     running the analyzer on every token.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Relevance is computed by table.DocTable, not Whoosh: no per-document lengths to keep,
+        # which spares a column read for every posting when a segment is written.
+        self.scorable = False
 
     def index(self, value, **kwargs):
         if not isinstance(value, dict):
