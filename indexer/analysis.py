@@ -95,11 +95,7 @@ def flat(text: str) -> str:
 
 
 class WordTokenizer(Tokenizer):
-    """jieba search-mode words with sequential positions.
-
-    Also takes a list of words already segmented (by `words`, in a worker
-    process during a rebuild), so that the text is segmented once.
-    """
+    """jieba search-mode words with sequential positions."""
 
     def __call__(
         self,

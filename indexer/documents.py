@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
 from archive.dates import month_span
 from archive.model import Attachment, Issue, Item, Section
 
-from .analysis import flat, words
+from .analysis import flat
 
 ATTACHMENT_SECTION = "附件"
 _MONTH = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月")
-
-
-def prepared(issue: Issue) -> list[dict]:
-    """The documents of an issue with their text already segmented and counted (worker-side work)."""
-    docs = list(documents(issue))
-    for doc in docs:
-        doc["text"] = dict(Counter(words(doc["text"])))
-    return docs
 
 
 def documents(issue: Issue) -> Iterator[dict]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import multiprocessing
 import os
 import shutil
 import threading
@@ -30,12 +29,15 @@ from whoosh.searching import Searcher
 from archive.store import Store
 
 from .analysis import analysis_version, segmenter
-from .documents import prepared
-from .schema import SCHEMA_CODE, make_schema
+from .documents import documents
+from .schema import SCHEMA_CODE, Codec, make_schema
 from .table import DocTable
 
 META = "bulletins-index.json"
-WRITER_MB = 512  # Whoosh keeps postings in memory up to this before sorting runs on disk
+# Whoosh keeps postings in memory up to limitmb before sorting runs on disk. Its codec's
+# per-block length statistics serve its own BM25, which this index does not use (relevance is
+# table.DocTable's); without them a segment is written without a length lookup per posting.
+WRITER_OPTIONS = {"limitmb": 256, "codec": Codec()}
 PARALLEL_FROM = 16  # issues; fewer are prepared in this process
 
 
@@ -96,8 +98,8 @@ class SearchIndex:
             ix = windex.create_in(str(build), make_schema())
             signatures = store.issue_signatures()
             count = 0
-            with ix.writer(limitmb=WRITER_MB) as writer:
-                for doc in _prepared(store, sorted(signatures), processes):
+            with _writer(ix, len(signatures), processes) as writer:
+                for doc in _documents(store, sorted(signatures)):
                     writer.add_document(**_clean(doc))
                     count += 1
             ix.close()
@@ -124,10 +126,11 @@ class SearchIndex:
             fresh = sorted(i for i in want if have.get(i) != want[i])
             if stale or fresh:
                 ix = windex.open_dir(str(live))
-                with ix.writer(timeout=30, limitmb=WRITER_MB) as writer:
+                with _writer(ix, len(fresh), processes, timeout=30) as writer:
+                    # One commit: a searcher never sees an issue removed but not yet re-added.
                     for issue_id in stale:
                         writer.delete_by_term("issue_id", issue_id)
-                    for doc in _prepared(store, fresh, processes):
+                    for doc in _documents(store, fresh):
                         writer.add_document(**_clean(doc))
                 ix.close()
                 _write_meta(live, {"version": meta["version"], "issues": want})
@@ -191,36 +194,31 @@ class SearchIndex:
                 self._table = None
 
 
-def _prepared(store: Store, issue_ids: list[str], processes: int) -> Iterator[dict]:
-    """Every document of these issues, segmented: in worker processes when there are enough of them.
+def _documents(store: Store, issue_ids: list[str]) -> Iterator[dict]:
+    for issue_id in issue_ids:
+        issue = store.load(issue_id)
+        if issue is not None:
+            yield from documents(issue)
 
-    Workers are forked after jieba's dictionary is loaded, so they share it;
-    each opens its own connection to the store.
+
+@contextmanager
+def _writer(ix, issues: int, processes: int, **options):
+    """A Whoosh writer; for many issues, one that segments and writes in `processes` worker processes.
+
+    Whoosh's MpWriter forks its workers (after jieba's dictionary is loaded
+    here, so they share it); each analyses and writes a segment of its own,
+    kept as it is (multisegment) rather than merged, so both cores do the
+    segmentation and the Whoosh work, and the text is segmented once.
     """
-    if processes <= 1 or len(issue_ids) < PARALLEL_FROM:
-        for issue_id in issue_ids:
-            issue = store.load(issue_id)
-            if issue is not None:
-                yield from prepared(issue)
-        return
-    segmenter()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_open_worker_store, initargs=(store.path,)) as pool:
-        for docs in pool.imap(_prepare_issue, issue_ids, chunksize=4):
-            yield from docs
-
-
-_worker_store: Store | None = None
-
-
-def _open_worker_store(path: Path) -> None:
-    global _worker_store
-    _worker_store = Store(path)
-
-
-def _prepare_issue(issue_id: str) -> list[dict]:
-    issue = _worker_store.load(issue_id)
-    return prepared(issue) if issue is not None else []
+    if processes > 1 and issues >= PARALLEL_FROM:
+        segmenter()
+        writer = ix.writer(
+            procs=processes, multisegment=True, batchsize=64, **WRITER_OPTIONS, **options
+        )
+    else:
+        writer = ix.writer(**WRITER_OPTIONS, **options)
+    with writer:
+        yield writer
 
 
 class IndexMissing(RuntimeError):

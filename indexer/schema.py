@@ -10,21 +10,35 @@ renders and is highlighted without a round trip to the store.
 
 from __future__ import annotations
 
+from collections import Counter
+
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from .analysis import word_analyzer
+from .analysis import word_analyzer, words
 
 SCHEMA_CODE = 5  # bump when the fields below change
 
 
-class WordsField(TEXT):
-    """A TEXT field that also takes its words already counted ({word: frequency}).
+class Codec(W3Codec):
+    """Whoosh's codec without per-block length statistics (they serve its BM25, unused here),
+    and posting blocks stored uncompressed: zlib took a fifth of the index build, and the
+    postings are a small part of the index next to the stored text."""
 
-    A rebuild segments every text once, in worker processes (`documents.prepared`);
-    this process then hands Whoosh one posting per distinct word instead of
-    running the analyzer on every token.
+    length_stats = False
+
+    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 1):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+
+class WordsField(TEXT):
+    """A TEXT field that counts a text's jieba words itself (or takes them counted, {word: n}).
+
+    Whoosh's own path runs every token through the analyzer chain as a Token
+    object; counting the words of `analysis.words` directly gives the same
+    postings for a fraction of the work. The analyzer still serves queries.
     """
 
     def __init__(self, *args, **kwargs):
@@ -34,10 +48,8 @@ class WordsField(TEXT):
         self.scorable = False
 
     def index(self, value, **kwargs):
-        if not isinstance(value, dict):
-            yield from super().index(value, **kwargs)
-            return
-        for word, frequency in value.items():
+        counts = value if isinstance(value, dict) else Counter(words(value))
+        for word, frequency in counts.items():
             yield word.encode("utf-8"), frequency, float(frequency), pack_uint(frequency)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,25 @@ def test_a_rebuild_in_worker_processes_gives_the_same_index(tmp_path, monkeypatc
             }
 
     assert contents(alone) == contents(together)
+
+
+def test_a_sync_of_many_issues_in_worker_processes_replaces_them_in_one_commit(
+    tmp_path, monkeypatch, corpus_dir
+):
+    monkeypatch.setattr(indexer.index, "PARALLEL_FROM", 0)
+    store = Store(tmp_path / "archive.db")
+    for path in collect([corpus_dir]):
+        ingest_file(store, path)
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(store, processes=2)
+    before = everything(index)
+    for path in collect([corpus_dir]):  # every issue stored again: all stale at once
+        source = store.source(str(path.resolve()))
+        store.save(
+            store.load(source.issue_id), replace(source, ingested_at="2099-01-01T00:00:00+00:00")
+        )
+
+    report = index.sync(store, processes=2)
+
+    assert sorted(report.added) == sorted(before)
+    assert everything(index) == before
