@@ -376,14 +376,21 @@ def plain_snippet(snippet: str) -> str:
     show_default=True,
     help="Folder ingested on first run, when the archive is empty.",
 )
-@click.option("--threads", default=8, show_default=True, help="Worker threads of the server.")
+@click.option("--threads", default=8, show_default=True, help="Threads of each server process.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port: 2 on a 2-core server doubles throughput (and memory).",
+)
 @click.pass_obj
-def serve(config: Config, host: str | None, port: int | None, corpus: Path, threads: int) -> None:
+def serve(
+    config: Config, host: str | None, port: int | None, corpus: Path, threads: int, workers: int
+) -> None:
     """Serve the web UI and JSON API (building the archive from --corpus on first run)."""
-    from waitress import serve as waitress_serve
-
     from web import create_app
-    from web.context import index_of
+
+    from .server import run
 
     config = replace(config, host=host or config.host, port=port or config.port)
     store = open_store(config)
@@ -395,9 +402,8 @@ def serve(config: Config, host: str | None, port: int | None, corpus: Path, thre
     SearchIndex(config.index_dir).sync(store, processes=WORKERS)
     store.close()
     app = create_app(config)
-    index_of(app).warm()
     click.echo(f"serving on http://{config.host}:{config.port}/  (Ctrl+C to stop)", err=True)
-    waitress_serve(app, host=config.host, port=config.port, threads=threads, ident="bulletins")
+    run(app, config.host, config.port, threads=threads, workers=workers)
 
 
 @main.command()

@@ -37,7 +37,7 @@ META = "bulletins-index.json"
 # Whoosh keeps postings in memory up to limitmb before sorting runs on disk. Its codec's
 # per-block length statistics serve its own BM25, which this index does not use (relevance is
 # table.DocTable's); without them a segment is written without a length lookup per posting.
-WRITER_OPTIONS = {"limitmb": 256, "codec": Codec()}
+WRITER_OPTIONS = {"limitmb": 256, "codec": Codec(), "compound": False}
 PARALLEL_FROM = 16  # issues; fewer are prepared in this process
 
 

@@ -61,23 +61,30 @@ class DocTable:
     def load(cls, reader: IndexReader) -> DocTable:
         live = frozenset(reader.all_doc_ids())
 
-        def column(name: str) -> list[str]:
+        def column(name: str, shared: bool = False) -> list[str]:
+            """A column's values; repeated values (kinds, sections, years) as one object each."""
             values = reader.column_reader(name)
+            seen: dict[str, str] = {}
             out = []
             for docnum, value in enumerate(values):
                 text = value.decode("utf-8") if isinstance(value, bytes) else (value or "")
-                out.append(text if docnum in live else "")
+                text = text if docnum in live else ""
+                out.append(seen.setdefault(text, text) if shared else text)
             return out
 
         spans = column("span")
         day_from = [int(s[:8]) if s else 0 for s in spans]
         day_to = [int(s[9:]) if s else 0 for s in spans]
+        groups: dict[str, tuple[str, ...]] = {}
         return cls(
             live=live,
-            kind=column("kind"),
-            section=column("section"),
-            year=column("year"),
-            departments=[tuple(v.split(",")) if v else () for v in column("department_list")],
+            kind=column("kind", shared=True),
+            section=column("section", shared=True),
+            year=column("year", shared=True),
+            departments=[
+                groups.setdefault(v, tuple(v.split(",")) if v else ())
+                for v in column("department_list", shared=True)
+            ],
             day_from=day_from,
             day_to=day_to,
             order=column("order"),
