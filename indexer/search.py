@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from archive.departments import gazetteer
 from archive.model import KINDS, item_url
@@ -81,14 +82,14 @@ class SearchRequest:
         if not 1 <= self.limit <= MAX_LIMIT:
             raise QueryError(f"参数 limit 必须在 1 到 {MAX_LIMIT} 之间")
 
-    @property
+    @cached_property
     def department_name(self) -> str | None:
         found = gazetteer().resolve(self.department) if self.department else None
         return found.short_name if found else None
 
-    def params(self, **changes) -> dict[str, str]:
-        """URL parameters of this request (or of a variant of it), without the defaults."""
-        values = {
+    @cached_property
+    def _params(self) -> dict[str, str]:
+        return {
             "q": self.query,
             "dept": self.department_name or "",
             "section": self.section or "",
@@ -99,6 +100,14 @@ class SearchRequest:
             "page": str(self.page),
             "limit": str(self.limit),
         }
+
+    def params(self, **changes) -> dict[str, str]:
+        """URL parameters of this request (or of a variant of it), without the defaults.
+
+        A results page asks for a hundred variants (one per facet link), so the
+        request's own parameters are worked out once.
+        """
+        values = dict(self._params)
         values.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
         if values["page"] == "1":
             values["page"] = ""

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from heapq import nlargest
 from itertools import chain
 
@@ -29,6 +30,18 @@ FACET_COLUMNS = {
     "kind": "kind",
     "year": "year",
 }
+
+
+def _ordinal(day: int) -> int:
+    return date(day // 10000, day // 100 % 100, day % 100).toordinal() if day else 0
+
+
+def _days_before(day: int, days: int) -> int:
+    """The YYYYMMDD int `days` days before `day` (0 stays 0)."""
+    if not day:
+        return 0
+    earlier = date.fromordinal(max(1, _ordinal(day) - days))
+    return earlier.year * 10000 + earlier.month * 100 + earlier.day
 
 
 def _joined(texts: list[str]) -> dict:
@@ -47,7 +60,7 @@ class DocTable:
     section: list[str]
     year: list[str]
     departments: list[tuple[str, ...]]
-    day_from: list[int]
+    day_from: list[int]  # event span as YYYYMMDD ints (0 for deleted documents)
     day_to: list[int]
     order: list[str]
     joined: str  # every document's flat text, each followed by "\0"
@@ -56,6 +69,8 @@ class DocTable:
     _inverted: dict[str, dict[str, frozenset[int]]] = field(default_factory=dict, repr=False)
     _frequencies: dict[str, int] = field(default_factory=dict, repr=False)
     _mean_length: float | None = field(default=None, repr=False)
+    _sorted: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+    _span: int | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, reader: IndexReader) -> DocTable:
@@ -107,10 +122,34 @@ class DocTable:
         return self._inverted[facet].get(value, frozenset())
 
     def overlapping(self, start: int | None, end: int | None) -> set[int]:
-        """Documents whose event span [from, to] overlaps [start, end] (days as YYYYMMDD ints)."""
+        """Documents whose event span [from, to] overlaps [start, end] (days as YYYYMMDD ints).
+
+        Only documents starting between (start - the longest span) and end can
+        overlap: two bisections of the documents sorted by their first day
+        narrow the scan to those.
+        """
         low = start or 0
         high = end or 99999999
-        return {d for d in self.live if self.day_from[d] <= high and self.day_to[d] >= low}
+        starts, order = self._by_first_day()
+        first = bisect_left(starts, _days_before(low, self._longest_span()))
+        last = bisect_right(starts, high)
+        day_to = self.day_to
+        return {d for d in order[first:last] if day_to[d] >= low}
+
+    def _by_first_day(self) -> tuple[list[int], list[int]]:
+        if self._sorted is None:
+            order = sorted(self.live, key=self.day_from.__getitem__)
+            self._sorted = ([self.day_from[d] for d in order], order)
+        return self._sorted
+
+    def _longest_span(self) -> int:
+        """The longest event span, in days."""
+        if self._span is None:
+            self._span = max(
+                (_ordinal(self.day_to[d]) - _ordinal(self.day_from[d]) for d in self.live),
+                default=0,
+            )
+        return self._span
 
     def text(self, docnum: int) -> str:
         return self.joined[self.starts[docnum] : self.starts[docnum + 1] - 1]
