@@ -1,10 +1,13 @@
-"""Serving the app with waitress, in one process or several sharing one listening socket.
+"""Serving the app with waitress, in one process or several on one port.
 
 Python runs one thread at a time per process, so a single waitress process
-uses one core however many threads it has; with `workers` > 1 the socket is
-bound once and each forked worker runs its own waitress on it (the kernel
-spreads the connections), so every core serves. Each worker opens its own
-searcher and table after the fork: Whoosh's file handles must not be shared.
+uses one core however many threads it has. With `workers` > 1, each forked
+worker listens on the port with SO_REUSEPORT, and the kernel spreads new
+connections across them (one shared socket would not: the idle worker's
+accept loop takes every keep-alive connection). Each worker opens its own
+searcher and table after the fork (Whoosh's file handles must not be
+shared); jieba's dictionary and the search table are loaded before it, once
+for all, and shared copy-on-write.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from web.context import index_of
 
 
 def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
-    listener = socket.create_server((host, port), backlog=1024)
-    options = {"sockets": [listener], "threads": threads, "ident": "bulletins", "_quiet": True}
+    options = {"threads": threads, "ident": "bulletins", "_quiet": True}
     if workers <= 1:
         index_of(app).warm()
-        serve(app, **options)
+        serve(app, sockets=[socket.create_server((host, port), backlog=1024)], **options)
         return
+    socket.create_server((host, port), reuse_port=True).close()  # a port in use fails here, not in a worker
+    index_of(app).warm()  # jieba's dictionary and the table, loaded once: the workers share their pages
     index_of(app).close()
     children = []
     for _ in range(workers):
@@ -35,8 +39,9 @@ def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) ->
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
+                listener = socket.create_server((host, port), backlog=1024, reuse_port=True)
                 index_of(app).warm()
-                serve(app, **options)
+                serve(app, sockets=[listener], **options)
             finally:
                 os._exit(0)
         children.append(pid)

@@ -62,6 +62,7 @@ class SearchIndex:
         self._searcher: Searcher | None = None
         self._searcher_dir: Path | None = None
         self._table: DocTable | None = None
+        self._table_generation: tuple[Path, int] | None = None
 
     # -- state ------------------------------------------------------------
 
@@ -170,14 +171,14 @@ class SearchIndex:
                     self._searcher.close()
                 self._searcher = windex.open_dir(str(live)).searcher()
                 self._searcher_dir = live
-                self._table = None
             elif not self._searcher.up_to_date():
                 # refresh() closes what the new searcher does not reuse; closing the old one
                 # as well would close segment readers the new one shares.
                 self._searcher = self._searcher.refresh()
-                self._table = None
-            if self._table is None:
+            generation = (live, self._searcher.reader().generation())
+            if self._table is None or self._table_generation != generation:
                 self._table = DocTable.load(self._searcher.reader())
+                self._table_generation = generation
             yield self._searcher, self._table
 
     def warm(self) -> None:
@@ -187,11 +188,12 @@ class SearchIndex:
             pass
 
     def close(self) -> None:
+        """Close the searcher. The table stays: a searcher reopened on the same generation (in a
+        forked server worker, say) uses it again instead of loading its own copy."""
         with self._mutex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-                self._table = None
 
 
 def _documents(store: Store, issue_ids: list[str]) -> Iterator[dict]:
