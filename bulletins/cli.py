@@ -390,7 +390,7 @@ def serve(
     """Serve the web UI and JSON API (building the archive from --corpus on first run)."""
     from web import create_app
 
-    from .server import run
+    from .server import ListenError, run
 
     config = replace(config, host=host or config.host, port=port or config.port)
     store = open_store(config)
@@ -403,7 +403,10 @@ def serve(
     store.close()
     app = create_app(config)
     click.echo(f"serving on http://{config.host}:{config.port}/  (Ctrl+C to stop)", err=True)
-    run(app, config.host, config.port, threads=threads, workers=workers)
+    try:
+        run(app, config.host, config.port, threads=threads, workers=workers)
+    except ListenError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()

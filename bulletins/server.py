@@ -23,14 +23,28 @@ from waitress import serve
 from web.context import index_of
 
 
+class ListenError(RuntimeError):
+    """The server cannot listen on the address it was given."""
+
+
+def _listen(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    try:
+        return socket.create_server((host, port), backlog=1024, reuse_port=reuse_port)
+    except OSError as error:
+        raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+
+
 def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     options = {"threads": threads, "ident": "bulletins", "_quiet": True}
     if workers <= 1:
+        listener = _listen(host, port)
         index_of(app).warm()
-        serve(app, sockets=[socket.create_server((host, port), backlog=1024)], **options)
+        serve(app, sockets=[listener], **options)
         return
-    socket.create_server((host, port), reuse_port=True).close()  # a port in use fails here, not in a worker
-    index_of(app).warm()  # jieba's dictionary and the table, loaded once: the workers share their pages
+    _listen(host, port, reuse_port=True).close()  # a port in use fails here, not in a worker
+    index_of(
+        app
+    ).warm()  # jieba's dictionary and the table, loaded once: the workers share their pages
     index_of(app).close()
     children = []
     for _ in range(workers):
@@ -39,7 +53,7 @@ def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) ->
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
-                listener = socket.create_server((host, port), backlog=1024, reuse_port=True)
+                listener = _listen(host, port, reuse_port=True)
                 index_of(app).warm()
                 serve(app, sockets=[listener], **options)
             finally:

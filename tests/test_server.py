@@ -1,0 +1,112 @@
+"""bulletins.server: `bulletins serve` as users start it, in one process or several on one port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}").exists() else ""
+    return "zombie" not in status
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_builds_the_archive_on_first_run_and_answers_with_every_worker(tmp_path, workers):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bulletins",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--corpus",
+            str(ROOT / "corpus"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/search?" + urllib.parse.urlencode({"q": "公安厅"})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    first = response.read().decode("utf-8")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "the server did not answer within 60 s"
+                time.sleep(0.1)
+        assert "共 <strong>5</strong> 条" in first
+        workers_seen = children(server.pid)
+        assert len(workers_seen) == (workers if workers > 1 else 0)
+        for _ in range(12):  # new connections: the kernel spreads them over the workers
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    time.sleep(0.5)
+    assert not any(alive(pid) for pid in workers_seen), "every worker stops with the server"
+
+
+def test_a_port_in_use_is_reported_not_hidden_in_a_worker(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bulletins",
+                "--data-dir",
+                str(tmp_path / "data"),
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+                "--corpus",
+                str(ROOT / "corpus"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert "Address already in use" in result.stderr or "in use" in result.stderr
