@@ -409,9 +409,16 @@ class Store:
 
     def summaries(self) -> list[IssueSummary]:
         """Every issue, newest period first."""
+        return self._summaries("1", [])
+
+    def _summaries(
+        self, where: str, params: list, order: str = "DESC", limit: int = -1
+    ) -> list[IssueSummary]:
         rows = self.db.query(
-            """SELECT i.*, (SELECT count(*) FROM items WHERE items.issue_id = i.issue_id) AS n
-               FROM issues i ORDER BY coalesce(period_start, published) DESC, issue_id DESC"""
+            f"""SELECT i.*, (SELECT count(*) FROM items WHERE items.issue_id = i.issue_id) AS n
+                FROM issues i WHERE {where}
+                ORDER BY coalesce(period_start, published) {order}, issue_id {order} LIMIT ?""",
+            [*params, limit],
         )
         return [
             IssueSummary(
@@ -430,19 +437,24 @@ class Store:
         ]
 
     def neighbours(self, issue_id: str) -> tuple[IssueSummary | None, IssueSummary | None]:
-        """The previous and next issue of the same kind, by period."""
-        same = [s for s in self.summaries() if s.kind == self._kind(issue_id)]
-        ids = [s.issue_id for s in same]
-        if issue_id not in ids:
+        """The previous and next issue of the same kind, by period (two indexed lookups, not a scan)."""
+        rows = list(
+            self.db.query(
+                "SELECT kind, coalesce(period_start, published) AS day FROM issues WHERE issue_id = ?",
+                [issue_id],
+            )
+        )
+        if not rows:
             return None, None
-        at = ids.index(issue_id)  # newest first
-        older = same[at + 1] if at + 1 < len(same) else None
-        newer = same[at - 1] if at > 0 else None
-        return older, newer
-
-    def _kind(self, issue_id: str) -> str | None:
-        rows = list(self.db.query("SELECT kind FROM issues WHERE issue_id = ?", [issue_id]))
-        return rows[0]["kind"] if rows else None
+        kind, day = rows[0]["kind"], rows[0]["day"]
+        key = "(coalesce(period_start, published) {} ? OR (coalesce(period_start, published) = ? AND issue_id {} ?))"
+        older = self._summaries(
+            f"kind = ? AND {key.format('<', '<')}", [kind, day, day, issue_id], "DESC", 1
+        )
+        newer = self._summaries(
+            f"kind = ? AND {key.format('>', '>')}", [kind, day, day, issue_id], "ASC", 1
+        )
+        return (older[0] if older else None), (newer[0] if newer else None)
 
     def department_counts(self) -> dict[str, int]:
         """Department short name -> number of items that mention it."""
@@ -455,7 +467,9 @@ class Store:
         self, department: Department, page: int = 1, page_size: int = 50
     ) -> DepartmentReport:
         name = department.short_name
-        total = self.department_counts().get(name, 0)
+        total = self.db.execute(
+            "SELECT count(*) FROM item_departments WHERE department = ?", [name]
+        ).fetchone()[0]
         return DepartmentReport(
             department=department,
             total=total,
@@ -472,6 +486,9 @@ class Store:
         """Items that mention a department, newest event first."""
         rows = self.db.query(
             """SELECT i.issue_id, i.anchor, i.label, i.text, i.date_from, i.date_to, i.item_id,
+                      (SELECT group_concat(department, ',') FROM
+                          (SELECT department FROM item_departments x WHERE x.item_id = i.item_id ORDER BY ord)
+                      ) AS departments,
                       s.number AS section_number, s.title AS section_title, s.name AS section_name,
                       iss.title AS issue_title
                FROM item_departments d
@@ -485,13 +502,6 @@ class Store:
         )
         records = []
         for r in rows:
-            departments = [
-                d["department"]
-                for d in self.db.query(
-                    "SELECT department FROM item_departments WHERE item_id = ? ORDER BY ord",
-                    [r["item_id"]],
-                )
-            ]
             numeral = chinese_numeral(r["section_number"])
             records.append(
                 ItemRecord(
@@ -504,7 +514,7 @@ class Store:
                     text=r["text"],
                     date_from=r["date_from"],
                     date_to=r["date_to"],
-                    departments=departments,
+                    departments=r["departments"].split(",") if r["departments"] else [],
                 )
             )
         return records
