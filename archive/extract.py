@@ -21,6 +21,8 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
+from .problems import Problem
+
 PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
 
 # Gaps between characters, in units of the page's character size (font size).
@@ -40,10 +42,11 @@ _BOMS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE o
 class ExtractError(Exception):
     """A file could not be turned into text; the message says which file and why."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    def __init__(self, path: Path | str, code: str, detail: str = "") -> None:
         self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
+        self.problem = Problem(code, detail)
+        self.reason = self.problem.english
+        super().__init__(f"{self.path.name}: {self.reason}")
 
 
 def read_document(path: Path) -> str:
@@ -52,20 +55,25 @@ def read_document(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ExtractError(path, f"the file cannot be read ({exc.strerror})") from exc
+        raise ExtractError(path, "unreadable", str(exc.strerror or exc)) from exc
     return document_text(data, str(path))
 
 
 def document_text(data: bytes, name: str) -> str:
-    """The text of a bulletin file's bytes, read by the suffix of its name."""
+    """The text of a bulletin file's bytes, read by the suffix of its name.
+
+    A PDF saved with a .txt name (it happens when files are renamed by hand) is
+    recognised by its signature and read as the PDF it is.
+    """
     suffix = Path(name).suffix.lower()
     if suffix not in (".pdf", ".txt"):
-        raise ExtractError(name, f"unsupported file type {suffix or '(no suffix)'!r}")
+        raise ExtractError(name, "unsupported", repr(suffix or "(no suffix)"))
     if not data.strip():
-        raise ExtractError(name, "the file is empty")
-    text = pdf_text(data, name) if suffix == ".pdf" else decode_text(data, name)
+        raise ExtractError(name, "empty")
+    is_pdf = suffix == ".pdf" or data.lstrip()[:5] == b"%PDF-"
+    text = pdf_text(data, name) if is_pdf else decode_text(data, name)
     if not text.strip():
-        raise ExtractError(name, "the file is empty")
+        raise ExtractError(name, "empty")
     return text
 
 
@@ -76,11 +84,45 @@ def decode_text(data: bytes, name: str) -> str:
     text, so many of them mean BOM-less UTF-16; strict UTF-8 rarely accepts
     GB-encoded Chinese by accident, while GB18030 accepts most byte sequences.
     """
+    kind = _binary_kind(data)
+    if kind:
+        raise ExtractError(name, "binary_format", kind)
     text = _decode(data)
     if text is None:
-        known = "UTF-8, UTF-16, UTF-32, GB18030"
-        raise ExtractError(name, f"the text is in no known encoding ({known})")
+        raise ExtractError(name, "encoding")
+    if _looks_binary(text):
+        raise ExtractError(name, "binary")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Signatures of the binary files most often saved or renamed as .txt by mistake.
+_SIGNATURES = (
+    (b"PK\x03\x04", "ZIP: .docx, .xlsx, .zip"),
+    (b"\xd0\xcf\x11\xe0", "OLE: .doc, .xls, .wps"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"Rar!", "RAR"),
+    (b"7z\xbc\xaf", "7z"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x7fELF", "ELF"),
+    (b"MZ", "EXE"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+CONTROL_SHARE = 0.01  # text with more control characters than this is binary data
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    """Decoded text that is binary data: GB18030 decodes most byte soups, but not into text
+    without control characters, which a bulletin (tabs and line ends aside) never has."""
+    return len(_CONTROL.findall(text)) > CONTROL_SHARE * len(text)
 
 
 def _decode(data: bytes) -> str | None:
@@ -112,12 +154,12 @@ def pdf_text(data: bytes, name: str) -> str:
     try:
         pages = [_page_lines(chars) for chars in _pdf_chars(data)]
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ExtractError(name, "the PDF is encrypted (password protected)") from exc
+        raise ExtractError(name, "pdf_encrypted") from exc
     except Exception as exc:  # pdfminer raises anything from PDFSyntaxError to KeyError
-        raise ExtractError(name, "the file is not a readable PDF (damaged or not a PDF)") from exc
+        raise ExtractError(name, "pdf_damaged") from exc
     text = "\n".join("\n".join(lines) for lines in pages if lines)
     if not text.strip():
-        raise ExtractError(name, "the PDF has no text layer (scanned?)")
+        raise ExtractError(name, "pdf_scanned")
     return text
 
 

@@ -17,10 +17,14 @@ from pathlib import Path
 from .extract import ExtractError, document_text
 from .model import Issue
 from .parse import ParseError, parse
-from .store import SourceRecord, Store, now
+from .problems import Problem, megabytes
+from .store import ProblemRecord, SourceRecord, Store, now
 
 SUFFIXES = (".pdf", ".txt")
 STATUSES = ("added", "updated", "unchanged", "duplicate", "failed")
+# A bulletin is 3-10 KB of text, a PDF of it well under 1 MB; a file over this is not one
+# (a scan of a whole year, a video), and reading it would hold its bytes in memory.
+MAX_FILE_BYTES = 50 * 2**20
 
 
 @dataclass
@@ -28,14 +32,25 @@ class Outcome:
     path: str
     status: str  # one of STATUSES
     issue_id: str | None = None
-    message: str = ""
+    problem: Problem | None = None
+
+    @property
+    def message(self) -> str:
+        """The problem in English, naming the file: "scan.pdf: the PDF has no text layer…"."""
+        return f"{Path(self.path).name}: {self.problem.english}" if self.problem else ""
+
+    @property
+    def message_zh(self) -> str:
+        return f"{Path(self.path).name}：{self.problem.chinese}" if self.problem else ""
 
     def to_json(self) -> dict:
         return {
             "path": self.path,
             "status": self.status,
             "issue_id": self.issue_id,
+            "code": self.problem.code if self.problem else None,
             "message": self.message,
+            "message_zh": self.message_zh,
         }
 
 
@@ -67,13 +82,17 @@ def ingest_file(store: Store, path: Path) -> Outcome:
     return next(ingest_files(store, [path], processes=1))
 
 
-def ingest_files(store: Store, paths: list[Path], processes: int = 1) -> Iterator[Outcome]:
+def ingest_files(
+    store: Store, paths: list[Path], processes: int = 1, max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Outcome]:
     """Ingest files in order, one Outcome each; extraction and parsing in `processes` worker processes.
 
     Reading, hashing and storing stay in this process (one SQLite writer);
-    unchanged files are never sent to a worker.
+    unchanged files are never sent to a worker. A file that is not stored is
+    remembered with its reason (Store.problems) until it ingests cleanly.
     """
-    reads = [_read(store, path) for path in paths]
+    problems = store.problem_paths()
+    reads = [_read(store, path, max_bytes, problems) for path in paths]
     pending = [r for r in reads if isinstance(r, _Read)]
     jobs = [r.path for r in pending]
     if processes > 1 and len(pending) > 1:
@@ -84,45 +103,59 @@ def ingest_files(store: Store, paths: list[Path], processes: int = 1) -> Iterato
 
 
 def _in_order(
-    store: Store, reads: list[_Read | Outcome], parsed: Iterator[Issue | str]
+    store: Store, reads: list[_Read | Outcome], parsed: Iterator[Issue | Problem]
 ) -> Iterator[Outcome]:
     for read in reads:
-        yield read if isinstance(read, Outcome) else _record(store, read, next(parsed))
+        outcome = read if isinstance(read, Outcome) else _record(store, read, next(parsed))
+        if outcome.problem and Path(outcome.path).exists():  # a file gone is not one to list
+            _remember(store, read, outcome)
+        yield outcome
 
 
-def _read(store: Store, path: Path) -> _Read | Outcome:
+def _remember(store: Store, read: _Read | Outcome, outcome: Outcome) -> None:
+    sha, size = (read.sha, read.size) if isinstance(read, _Read) else (None, None)
+    if size is None:
+        try:
+            size = Path(outcome.path).stat().st_size
+        except OSError:
+            size = None
+    store.record_problem(ProblemRecord(outcome.path, sha, size, now(), outcome.problem))
+
+
+def _read(store: Store, path: Path, max_bytes: int, problems: set[str]) -> _Read | Outcome:
     key = str(path.resolve())
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            detail = f"{megabytes(size)} > {megabytes(max_bytes)}"
+            return Outcome(key, "failed", problem=Problem("too_large", detail))
         data = path.read_bytes()
     except OSError as error:
-        return Outcome(
-            key, "failed", message=f"{path}: cannot read the file ({error.strerror or error})"
-        )
+        return Outcome(key, "failed", problem=Problem("unreadable", str(error.strerror or error)))
     sha = hashlib.sha256(data).hexdigest()
     known = store.source(key)
     if known and known.sha256 == sha and known.issue_id:
+        if key in problems:  # a bad version was put back to the stored one
+            store.clear_problem(key)
         return Outcome(key, "unchanged", known.issue_id)
     return _Read(path, key, len(data), sha)
 
 
-def _parse(path: Path) -> Issue | str:
-    """File -> Issue, or the sentence saying why not (runs in a worker process, which reads the file again
+def _parse(path: Path) -> Issue | Problem:
+    """File -> Issue, or the Problem saying why not (runs in a worker process, which reads the file again
     rather than receive its bytes: a folder of PDFs is not held in memory at once)."""
-    name = path.name
     try:
-        return parse(document_text(path.read_bytes(), name))
+        return parse(document_text(path.read_bytes(), path.name))
     except OSError as error:
-        return f"{path}: cannot read the file ({error.strerror or error})"
-    except ExtractError as error:
-        return str(error)
-    except ParseError as error:
-        return f"{name}: not a bulletin: {error}"
+        return Problem("unreadable", str(error.strerror or error))
+    except (ExtractError, ParseError) as error:
+        return error.problem
 
 
-def _record(store: Store, read: _Read, result: Issue | str) -> Outcome:
+def _record(store: Store, read: _Read, result: Issue | Problem) -> Outcome:
     """Store a parsed issue, unless it failed or another file already gave it."""
-    if isinstance(result, str):
-        return Outcome(read.key, "failed", message=result)
+    if isinstance(result, Problem):
+        return Outcome(read.key, "failed", problem=result)
     issue, key = result, read.key
     issue_id = issue.issue_id
     known = store.source(key)
@@ -135,6 +168,6 @@ def _record(store: Store, read: _Read, result: Issue | str) -> Outcome:
         if known and known.issue_id and known.issue_id != issue_id:
             store.delete_issue(known.issue_id)  # the file no longer holds the bulletin it gave
         store.record_source(record)
-        return Outcome(key, "duplicate", issue_id, f"same bulletin as {other.path}; kept once")
+        return Outcome(key, "duplicate", issue_id, Problem("duplicate", other.path))
     store.save(issue, record)
     return Outcome(key, "updated" if known or other else "added", issue_id)

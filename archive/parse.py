@@ -18,6 +18,7 @@ from . import grammar
 from .dates import item_span, month_span, safe_date, week_period
 from .departments import Gazetteer, gazetteer
 from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, parse_chinese_numeral
+from .problems import Problem
 from .repair import (
     Layout,
     ends_open,
@@ -31,7 +32,11 @@ from .repair import (
 
 
 class ParseError(ValueError):
-    """The text is not a bulletin, or not one that can be identified."""
+    """The text is not a bulletin, or not one that can be identified (`problem` says which)."""
+
+    def __init__(self, code: str) -> None:
+        self.problem = Problem(code)
+        super().__init__(self.problem.english)
 
 
 _MONTHLY_OVERVIEW = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:份)?总体运行情况")
@@ -42,10 +47,10 @@ def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
     """Text of one bulletin (as extracted) -> Issue with dates and departments."""
     lines = physical_lines(text)
     if not lines:
-        raise ParseError("the document has no text")
+        raise ParseError("no_text")
     start = _first_section(lines)
     if start is None:
-        raise ParseError("no numbered section (一、…) found: this does not look like a bulletin")
+        raise ParseError("no_sections")
     layout = measure(lines)
     masthead = _read_masthead(lines[:start])
     body = _Body(layout)
@@ -113,7 +118,7 @@ def _identify(head: _Masthead, sections: list[Section]) -> Issue:
     elif head.total is not None:
         kind = "weekly"
     else:
-        raise ParseError("cannot tell whether this is a weekly (周报) or a monthly (月报) bulletin")
+        raise ParseError("unknown_kind")
     issue = Issue(kind=kind, number=head.number, total_number=head.total, year=head.year)
     issue.header = head.header
     issue.published = head.published
@@ -126,9 +131,7 @@ def _identify(head: _Masthead, sections: list[Section]) -> Issue:
         if 1 <= month <= 12:
             issue.period_start, issue.period_end = month_span(int(overview["y"]), month)
     if issue.period_start is None and issue.published is None:
-        raise ParseError(
-            "neither the period nor the publication date can be read: cannot identify the bulletin"
-        )
+        raise ParseError("no_identity")
     return issue
 
 

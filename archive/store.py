@@ -18,8 +18,9 @@ from sqlite_utils import Database
 
 from .departments import Department
 from .model import Attachment, AttachmentRow, Footer, Issue, Item, Section, Source, chinese_numeral
+from .problems import Problem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the problems table
 
 
 @dataclass
@@ -31,6 +32,39 @@ class SourceRecord:
     size: int
     ingested_at: str
     issue_id: str | None
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "file": Path(self.path).name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "ingested_at": self.ingested_at,
+            "issue_id": self.issue_id,
+        }
+
+
+@dataclass
+class ProblemRecord:
+    """A file whose last ingest did not store it, and why (kept until the file ingests cleanly)."""
+
+    path: str
+    sha256: str | None
+    size: int | None
+    seen_at: str
+    problem: Problem
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "file": Path(self.path).name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "seen_at": self.seen_at,
+            "code": self.problem.code,
+            "message": self.problem.english,
+            "message_zh": self.problem.chinese,
+        }
 
 
 @dataclass
@@ -158,6 +192,7 @@ class Store:
     def _create(self) -> None:
         db = self.db
         if "sources" in db.table_names():
+            self._upgrade()
             return
         with db.conn:
             db["sources"].create(
@@ -232,6 +267,24 @@ class Store:
             db["attachment_rows"].create_index(["department"])
             db["sources"].create_index(["sha256"])
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            self._create_problems()
+
+    def _create_problems(self) -> None:
+        self.db["problems"].create(
+            {"path": str, "sha256": str, "size": int, "seen_at": str, "code": str, "detail": str},
+            pk="path",
+            if_not_exists=True,
+        )
+
+    def _upgrade(self) -> None:
+        """Bring an archive made by an older version up to this schema, keeping its data."""
+        if "problems" in self.db.table_names():
+            return
+        with self.db.conn:
+            self._create_problems()
+            self.db["meta"].upsert(
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
+            )
 
     # -- sources ----------------------------------------------------------
 
@@ -253,7 +306,51 @@ class Store:
             [source.path, source.sha256, source.size, source.ingested_at or now(), source.issue_id],
         )
 
+    def problems(self) -> list[ProblemRecord]:
+        """Files whose last ingest failed or was a duplicate, most recent first."""
+        rows = self.db.query("SELECT * FROM problems ORDER BY seen_at DESC, path")
+        return [
+            ProblemRecord(
+                path=r["path"],
+                sha256=r["sha256"],
+                size=r["size"],
+                seen_at=r["seen_at"],
+                problem=Problem(r["code"], r["detail"] or ""),
+            )
+            for r in rows
+        ]
+
+    def problem_paths(self) -> set[str]:
+        return {r["path"] for r in self.db.query("SELECT path FROM problems")}
+
+    def sources(self) -> list[SourceRecord]:
+        """Every file that gave an issue, newest ingest first."""
+        rows = self.db.query(
+            "SELECT * FROM sources WHERE issue_id IS NOT NULL ORDER BY ingested_at DESC, path"
+        )
+        return [SourceRecord(**r) for r in rows]
+
     # -- writing ----------------------------------------------------------
+
+    def record_problem(self, record: ProblemRecord) -> None:
+        """Remember why a file was not stored; what it (or another file) gave before is kept."""
+        with self.db.conn:
+            self.db.execute(
+                """INSERT OR REPLACE INTO problems (path, sha256, size, seen_at, code, detail)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [
+                    record.path,
+                    record.sha256,
+                    record.size,
+                    record.seen_at,
+                    record.problem.code,
+                    record.problem.detail,
+                ],
+            )
+
+    def clear_problem(self, path: str) -> None:
+        with self.db.conn:
+            self.db.execute("DELETE FROM problems WHERE path = ?", [path])
 
     def save(self, issue: Issue, source: SourceRecord) -> None:
         """Store an issue read from `source`, replacing whatever that file or that identity gave before."""
@@ -265,6 +362,7 @@ class Store:
             self._delete_issue(issue_id)
             self._put_source(replace(source, issue_id=issue_id))
             self._insert_issue(issue, source)
+            self.db.execute("DELETE FROM problems WHERE path = ?", [source.path])
 
     def record_source(self, source: SourceRecord) -> None:
         """Remember a file (e.g. a duplicate) without storing an issue for it."""
@@ -401,6 +499,26 @@ class Store:
                FROM issues i LEFT JOIN sources s ON s.path = i.source_path"""
         )
         return {r["issue_id"]: r["sig"] for r in rows}
+
+    def document_versions(self) -> dict[str, tuple[str, set[str]]]:
+        """issue_id -> (signature, ids of its items and attachments): what the index should hold."""
+        signatures = self.issue_signatures()
+        docs: dict[str, set[str]] = {issue_id: set() for issue_id in signatures}
+        for r in self.db.query("SELECT issue_id, item_id FROM items"):
+            docs.setdefault(r["issue_id"], set()).add(r["item_id"])
+        for r in self.db.query("SELECT issue_id, number FROM attachments"):
+            docs.setdefault(r["issue_id"], set()).add(f"{r['issue_id']}/a{r['number']}")
+        return {i: (signatures.get(i, ""), ids) for i, ids in docs.items()}
+
+    def integrity(self) -> str:
+        """SQLite's quick_check, plus rows whose issue is gone: "ok" or what is wrong."""
+        problems = [r[0] for r in self.db.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            return "; ".join(problems[:5])
+        orphans = self.db.execute(
+            """SELECT count(*) FROM items WHERE issue_id NOT IN (SELECT issue_id FROM issues)"""
+        ).fetchone()[0]
+        return f"{orphans} items belong to no issue" if orphans else "ok"
 
     def issue_ids(self) -> list[str]:
         return [

@@ -112,8 +112,72 @@ def ingest(config: Config, paths: tuple[Path, ...], as_json: bool) -> None:
             click.echo(line, err=o.status == "failed")
         summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
         click.echo(f"{len(outcomes)} files: {summary}")
-    if counts["failed"]:
+    if counts["failed"] or counts["duplicate"]:
         sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--repair", is_flag=True, help="Fix what is found (from the store, never touching it)."
+)
+@json_option
+@click.pass_obj
+def check(config: Config, repair: bool, as_json: bool) -> None:
+    """Verify that the search index holds every stored item once, in its stored version.
+
+    Reports each disagreement with the command that fixes it; exit status 1 if
+    any remains (after --repair, if given).
+    """
+    from indexer.check import check as run_check
+    from indexer.check import repair as run_repair
+
+    store = open_store(config)
+    index = SearchIndex(config.index_dir)
+    report = run_check(store, index)
+    repaired = None
+    if repair and not report.ok:
+        before = report
+        repaired = run_repair(store, index, before, processes=WORKERS)
+        report = run_check(store, index)
+    store.close()
+    if as_json:
+        echo_json({**report.to_json(), "repaired": repaired})
+    else:
+        if repaired:
+            click.echo(f"repaired: {repaired}")
+        click.echo(
+            f"store: {report.issues} issues, {report.items} items; index: {report.documents} documents"
+        )
+        for finding in report.findings:
+            click.echo(f"problem: {finding.message}\n  fix: {finding.fix}")
+        click.echo("ok: the index agrees with the store" if report.ok else "not ok")
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@json_option
+@click.pass_obj
+def imports(config: Config, as_json: bool) -> None:
+    """List the files the archive was built from, and those it could not store (with why)."""
+    store = open_store(config)
+    problems, sources = store.problems(), store.sources()
+    store.close()
+    if as_json:
+        echo_json(
+            {
+                "problems": [p.to_json() for p in problems],
+                "sources": [s.to_json() for s in sources],
+            }
+        )
+        return
+    if problems:
+        click.echo(f"{len(problems)} files not stored:")
+        for p in problems:
+            click.echo(f"  {p.path}\n    {p.problem.english}\n    {p.problem.chinese}")
+    click.echo(f"{len(sources)} files stored:")
+    for s in sources:
+        click.echo(f"  {s.issue_id:<20} {s.ingested_at[:19]}  {s.path}")
 
 
 @main.command("issues")

@@ -18,7 +18,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +100,7 @@ class SearchIndex:
             signatures = store.issue_signatures()
             count = 0
             with _writer(ix, len(signatures), processes) as writer:
-                for doc in _documents(store, sorted(signatures)):
+                for doc in _documents(store, sorted(signatures), signatures):
                     writer.add_document(**_clean(doc))
                     count += 1
             ix.close()
@@ -113,8 +113,12 @@ class SearchIndex:
             self._remove_old_builds(keep={build, previous})
             return count
 
-    def sync(self, store: Store, processes: int = 1) -> SyncReport:
-        """Bring the index in step with the store: rebuild if missing or outdated, else update changed issues."""
+    def sync(self, store: Store, processes: int = 1, redo: Iterable[str] = ()) -> SyncReport:
+        """Bring the index in step with the store: rebuild if missing or outdated, else update changed issues.
+
+        `redo` names issues to replace even if the index's record says they are
+        current (check's repair of an index whose documents disagree with it).
+        """
         if not self.is_current():
             self.rebuild(store, processes)
             return SyncReport(added=sorted(store.issue_signatures()), removed=[], rebuilt=True)
@@ -123,19 +127,46 @@ class SearchIndex:
             meta = json.loads((live / META).read_text("utf-8"))
             have: dict[str, str] = meta.get("issues", {})
             want = store.issue_signatures()
-            stale = sorted(i for i in have if want.get(i) != have[i])
-            fresh = sorted(i for i in want if have.get(i) != want[i])
+            forced = set(redo)
+            stale = sorted(
+                i for i in have.keys() | forced if want.get(i) != have.get(i) or i in forced
+            )
+            fresh = sorted(i for i in want if have.get(i) != want[i] or i in forced)
             if stale or fresh:
                 ix = windex.open_dir(str(live))
                 with _writer(ix, len(fresh), processes, timeout=30) as writer:
                     # One commit: a searcher never sees an issue removed but not yet re-added.
-                    for issue_id in stale:
+                    # Fresh issues are deleted too: a run killed after Whoosh's commit but
+                    # before the record below was written left them in the index already.
+                    for issue_id in sorted(set(stale) | set(fresh)):
                         writer.delete_by_term("issue_id", issue_id)
-                    for doc in _documents(store, fresh):
+                    for doc in _documents(store, fresh, want):
                         writer.add_document(**_clean(doc))
                 ix.close()
                 _write_meta(live, {"version": meta["version"], "issues": want})
             return SyncReport(added=fresh, removed=[i for i in stale if i not in want])
+
+    def leftovers(self) -> list[Path]:
+        """What an interrupted rebuild left behind: unfinished builds (no record written) and
+        swap links. The previous build is not one: searchers may still read it."""
+        live = self.live_dir()
+        found = [
+            p
+            for p in self.link.parent.glob(f"{self.link.name}-*")
+            if p.is_dir() and p.resolve() != live and not (p / META).exists()
+        ]
+        found += self.link.parent.glob(f".{self.link.name}.swap-*")
+        return sorted(found)
+
+    def remove_leftovers(self) -> list[Path]:
+        with self._write_lock():
+            found = self.leftovers()
+            for path in found:
+                if path.is_symlink() or path.is_file():
+                    path.unlink(missing_ok=True)
+                else:
+                    shutil.rmtree(path, ignore_errors=True)
+            return found
 
     def _new_build_dir(self) -> Path:
         """A fresh directory for a build; a second rebuild within the same second gets its own."""
@@ -196,11 +227,14 @@ class SearchIndex:
                 self._searcher = None
 
 
-def _documents(store: Store, issue_ids: list[str]) -> Iterator[dict]:
+def _documents(store: Store, issue_ids: list[str], signatures: dict[str, str]) -> Iterator[dict]:
+    """The documents of these issues, each marked with the version of the issue it came from."""
     for issue_id in issue_ids:
         issue = store.load(issue_id)
         if issue is not None:
-            yield from documents(issue)
+            for doc in documents(issue):
+                doc["version"] = signatures.get(issue_id, "")
+                yield doc
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from whoosh.system import pack_uint
 
 from .analysis import word_analyzer, words
 
-SCHEMA_CODE = 5  # bump when the fields below change
+SCHEMA_CODE = 6  # bump when the fields below change
 
 
 class Codec(W3Codec):
@@ -75,5 +75,6 @@ def make_schema() -> Schema:
         period_start=STORED,
         period_end=STORED,
         body=STORED,
+        version=STORED,  # the store's signature of the issue version it came from (check)
         text=WordsField(analyzer=word_analyzer(), phrase=False),
     )

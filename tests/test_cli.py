@@ -94,7 +94,9 @@ def test_ingest_json_gives_files_and_a_summary(runner, data_dir, corpus_dir):
         "path": str((corpus_dir / "2024-weekly-01.txt").resolve()),
         "status": "added",
         "issue_id": "weekly-2024-01-02",
+        "code": None,
         "message": "",
+        "message_zh": "",
     }
 
 

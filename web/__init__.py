@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import departments, errors, issues, search, security
+from . import departments, errors, imports, issues, search, security
 from .config import Config
 from .context import init_app
 from .filters import register_filters
@@ -29,4 +29,5 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(issues.bp)
     app.register_blueprint(departments.bp)
+    app.register_blueprint(imports.bp)
     return app

@@ -1,9 +1,10 @@
-"""Template filters: Chinese dates and date spans."""
+"""Template filters: Chinese dates and date spans, file names, sizes and times."""
 
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date
+from datetime import date, datetime
+from pathlib import PurePath
 
 from flask import Flask
 
@@ -42,7 +43,32 @@ def _month_end(day: date) -> bool:
     return day.day == monthrange(day.year, day.month)[1]
 
 
+def filesize(size: int | None) -> str:
+    """1536 -> "1.5 KB"; sizes of bulletins, so KB and MB are enough."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 2**20:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 2**20:.1f} MB"
+
+
+def local_time(stamp: str | None) -> str:
+    """An ISO time stamp (stored in UTC) in the server's time zone, to the minute."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["basename"] = lambda path: PurePath(path).name
+    app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
     app.jinja_env.globals["cn_span"] = cn_span

@@ -20,7 +20,10 @@ def load_issue(issue_id: str) -> Issue:
 
 @bp.get("/issues/")
 def index():
-    return render_template("issues.html", issues=get_store().summaries())
+    store = get_store()
+    return render_template(
+        "issues.html", issues=store.summaries(), problems=len(store.problem_paths())
+    )
 
 
 @bp.get("/api/issues")

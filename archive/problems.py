@@ -1,0 +1,91 @@
+"""Why a file was not stored, in plain words: English for the CLI, Chinese for the web UI.
+
+Why a catalogue of codes rather than message strings: the reason is stored with
+the file (so the web page can list problem files later) and shown in two
+languages, and tests and scripts can match the code instead of the wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# code -> (English, Chinese); "{detail}" is filled from Problem.detail.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "unreadable": ("cannot read the file ({detail})", "无法读取文件（{detail}）"),
+    "unsupported": (
+        "unsupported file type {detail}: only .pdf and .txt files are read",
+        "不支持的文件类型 {detail}：只能导入 .pdf 和 .txt 文件",
+    ),
+    "empty": ("the file is empty", "文件是空的"),
+    "too_large": (
+        "the file is too large ({detail}): a bulletin is far smaller, is this the right file?",
+        "文件过大（{detail}）：一期简报远小于此，请确认是否选错了文件",
+    ),
+    "pdf_damaged": (
+        "the file is not a readable PDF (damaged, truncated or not a PDF at all)",
+        "不是可读的 PDF 文件（文件损坏、不完整或根本不是 PDF）",
+    ),
+    "pdf_encrypted": (
+        "the PDF is encrypted (password protected): save an unprotected copy and ingest that",
+        "PDF 已加密（设有密码）：请另存一份未加密的副本再导入",
+    ),
+    "pdf_scanned": (
+        "the PDF has no text layer, it looks scanned: run OCR on it (e.g. ocrmypdf) "
+        "and ingest the result",
+        "PDF 没有文字层，像是扫描件：请先做文字识别（OCR，如 ocrmypdf），再导入识别后的文件",
+    ),
+    "binary": (
+        "the file is not text but binary data (it has control characters)",
+        "文件不是文本，而是二进制数据（含控制字符）",
+    ),
+    "binary_format": (
+        "the file is not text but binary data in the {detail} format",
+        "文件不是文本，而是 {detail} 格式的二进制数据",
+    ),
+    "encoding": (
+        "the text is in no known encoding (UTF-8, UTF-16, UTF-32, GB18030)",
+        "无法识别文本编码（支持 UTF-8、UTF-16、UTF-32、GB18030）",
+    ),
+    "no_text": ("not a bulletin: the document has no text", "不是简报：文档没有文字"),
+    "no_sections": (
+        "not a bulletin: no numbered section (一、…) found",
+        "不是简报：找不到编号的章节（一、……）",
+    ),
+    "unknown_kind": (
+        "not a bulletin: cannot tell whether it is a weekly (周报) or a monthly (月报)",
+        "不是简报：无法判断是周报还是月报",
+    ),
+    "no_identity": (
+        "cannot identify the bulletin: neither its period nor its publication date can be read",
+        "无法确定是哪一期：既读不出期间，也读不出印发日期",
+    ),
+    "duplicate": (
+        "the same bulletin as {detail}: kept once",
+        "与 {detail} 是同一期简报：只保存一份",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason, by code, with the detail its message needs (a size, a suffix, a file)."""
+
+    code: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in MESSAGES:
+            raise ValueError(f"unknown problem code {self.code!r}")
+
+    @property
+    def english(self) -> str:
+        return MESSAGES[self.code][0].format(detail=self.detail)
+
+    @property
+    def chinese(self) -> str:
+        return MESSAGES[self.code][1].format(detail=self.detail)
+
+
+def megabytes(size: int) -> str:
+    """A size for a message: "62.5 MB"."""
+    return f"{size / 2**20:.1f} MB"
