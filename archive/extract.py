@@ -89,7 +89,8 @@ def decode_text(data: bytes, name: str) -> str:
         raise ExtractError(name, "binary_format", kind)
     text = _decode(data)
     if text is None:
-        raise ExtractError(name, "encoding")
+        controls = sum(data.count(b) for b in _CONTROL_BYTES)
+        raise ExtractError(name, "binary" if controls > CONTROL_SHARE * len(data) else "encoding")
     if _looks_binary(text):
         raise ExtractError(name, "binary")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -110,6 +111,7 @@ _SIGNATURES = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 CONTROL_SHARE = 0.01  # text with more control characters than this is binary data
+_CONTROL_BYTES = [bytes([b]) for b in [*range(0, 9), 0x0B, *range(0x0E, 0x20), 0x7F]]
 
 
 def _binary_kind(data: bytes) -> str | None:

@@ -92,3 +92,30 @@ def make_image_only_pdf(path: Path) -> Path:
     canvas.showPage()
     canvas.save()
     return path
+
+
+def make_scanned_pdf(path: Path) -> Path:
+    """A PDF whose page is one raster image, as a scanner makes it: ink, but no text layer."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    image = Image.new("L", (620, 877), 255)
+    draw = ImageDraw.Draw(image)
+    for row in range(40, 840, 28):  # lines of "text" as a scan shows them: dark strokes
+        draw.rectangle((60, row, 60 + (row * 37) % 480, row + 12), fill=30)
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def encrypt_pdf(source: Path, path: Path, algorithm: str = "AES-256") -> Path:
+    """`source` encrypted by pypdf with the user password "secret" (as Acrobat or WPS would)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(source)))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm=algorithm)
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path

@@ -384,3 +384,78 @@ def test_reindex_prints_the_document_count(runner, searchable):
     assert result.stdout.strip() == "index rebuilt: 62 documents"  # 61 items, 1 attachment
     again = json.loads(run(runner, "--data-dir", searchable, "search", "公安厅", "--json").stdout)
     assert POLICE_ITEMS <= {hit["item_id"] for hit in again["hits"]}
+
+
+def test_a_batch_with_bad_files_and_a_duplicate_names_each_stores_the_rest_and_exits_1(
+    runner, tmp_path, data_dir, corpus_dir
+):
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "bulletins"))
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.txt").write_bytes(random.Random(2).randbytes(4096))
+    shutil.copy(folder / "2024-weekly-37.txt", folder / "zz-copy-of-37.txt")
+
+    result = runner.invoke(main, ["--data-dir", str(data_dir), "ingest", str(folder)])
+
+    assert result.exit_code == 1
+    assert "empty.pdf: the file is empty" in result.output
+    assert "notes.txt: the file is not text but binary data" in result.output
+    assert f"zz-copy-of-37.txt: the same bulletin as {folder.resolve()}/2024-weekly-37.txt" in (
+        result.output
+    )
+    assert "8 files: 5 added, 0 updated, 0 unchanged, 1 duplicate, 2 failed" in result.output
+    listed = json.loads(run(runner, "--data-dir", str(data_dir), "issues", "--json").stdout)
+    assert [issue["issue_id"] for issue in listed] == NEWEST_FIRST
+
+
+def test_imports_lists_the_files_not_stored_with_why_in_english_and_chinese(
+    runner, tmp_path, data_dir, corpus_dir
+):
+    run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"")
+    runner.invoke(main, ["--data-dir", str(data_dir), "ingest", str(bad)])
+
+    data = json.loads(run(runner, "--data-dir", str(data_dir), "imports", "--json").stdout)
+    text = run(runner, "--data-dir", str(data_dir), "imports").stdout
+
+    [problem] = data["problems"]
+    assert (problem["file"], problem["code"]) == ("scan.txt", "empty")
+    assert (problem["message"], problem["message_zh"]) == ("the file is empty", "文件是空的")
+    assert sorted(s["issue_id"] for s in data["sources"]) == sorted(NEWEST_FIRST)
+    assert "1 files not stored" in text and "文件是空的" in text and str(bad) in text
+
+
+# --- check ----------------------------------------------------------------------
+
+
+def test_check_says_ok_when_the_index_agrees_with_the_store(runner, data_dir, corpus_dir):
+    run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
+
+    result = run(runner, "--data-dir", str(data_dir), "check")
+
+    assert result.exit_code == 0
+    assert "ok: the index agrees with the store" in result.stdout
+
+
+def test_check_names_what_disagrees_and_how_to_fix_it_and_repair_fixes_it(
+    runner, data_dir, corpus_dir
+):
+    from whoosh import index as windex
+
+    run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
+    ix = windex.open_dir(str(data_dir / "index"))
+    with ix.writer() as writer:  # lose an issue from the index behind the store's back
+        writer.delete_by_term("issue_id", "weekly-2024-09-09")
+    ix.close()
+
+    result = runner.invoke(main, ["--data-dir", str(data_dir), "check"])
+
+    assert result.exit_code == 1
+    assert "1 stored issues are not in the index: weekly-2024-09-09" in result.stdout
+    assert "fix: bulletins check --repair" in result.stdout
+
+    repaired = json.loads(
+        run(runner, "--data-dir", str(data_dir), "check", "--repair", "--json").stdout
+    )
+    assert repaired["ok"] is True and repaired["repaired"] == "re-indexed 1 issues"
+    assert repaired["documents"] == repaired["items"]

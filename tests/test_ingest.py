@@ -10,8 +10,12 @@ import pytest
 
 from archive.ingest import collect, ingest_file, ingest_files
 from archive.store import Store
+from indexer.check import check
+from indexer.index import SearchIndex
+from indexer.search import SearchRequest, search
 
-from pdfgen import make_encrypted_pdf, make_image_only_pdf, make_pdf
+from bulletingen import weekly
+from pdfgen import encrypt_pdf, make_encrypted_pdf, make_image_only_pdf, make_pdf, make_scanned_pdf
 
 TABLES = (
     "sources", "issues", "sections", "items", "item_departments", "attachments", "attachment_rows",
@@ -355,3 +359,189 @@ def test_parsing_in_worker_processes_gives_the_same_outcomes_in_the_same_order(
     assert [o.issue_id for o in together] == alone
     assert [o.status for o in together] == ["added"] * len(files)
     assert [Path(o.path).name for o in together] == [f.name for f in files]
+
+
+# --- bad files in a batch, against an archive in use ---------------------------
+
+
+@pytest.fixture(scope="session")
+def built_archive(tmp_path_factory, corpus_dir) -> Path:
+    """A data dir with the corpus stored and indexed (copied by each test that writes)."""
+    data = tmp_path_factory.mktemp("built") / "data"
+    store = Store(data / "archive.db")
+    assert all(o.status == "added" for o in ingest_files(store, collect([corpus_dir])))
+    SearchIndex(data / "index").sync(store)
+    store.close()
+    return data
+
+
+@pytest.fixture
+def archive_in_use(built_archive, tmp_path) -> Path:
+    return Path(shutil.copytree(built_archive, tmp_path / "data", symlinks=True))
+
+
+def searchable(data: Path) -> dict[str, set[str]]:
+    """What a user finds: every item by kind, and the hits of a few queries."""
+    index = SearchIndex(data / "index")
+    found = {}
+    for name, request in {
+        "weekly": SearchRequest(kind="weekly", limit=100),
+        "monthly": SearchRequest(kind="monthly", limit=100),
+        "公安厅": SearchRequest(query="公安厅", limit=100),
+        "住建厅": SearchRequest(department="住建厅", limit=100),
+    }.items():
+        found[name] = {hit.item_id for hit in search(index, request, facets=False).hits}
+    index.close()
+    return found
+
+
+def _huge(path: Path) -> None:
+    with open(path, "wb") as handle:  # sparse: 60 MB on paper, nothing written
+        handle.truncate(60 * 2**20)
+
+
+def _truncated_pdf(path: Path) -> None:
+    whole = make_pdf(SEED_TEXT(), path.with_suffix(".whole.pdf")).read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+
+
+def SEED_TEXT() -> str:
+    return (Path(__file__).resolve().parent.parent / "corpus" / "2024-weekly-37.txt").read_text(
+        "utf-8"
+    )
+
+
+BAD_KINDS = {
+    # kind: (file name, writer, status, code, words of the English and of the Chinese message)
+    "empty": ("empty.pdf", lambda p: p.write_bytes(b""), "failed", "empty", "empty", "空"),
+    "truncated pdf": ("cut.pdf", _truncated_pdf, "failed", "pdf_damaged", "truncated", "不完整"),
+    "corrupt pdf": ("corrupt.pdf", write_corrupt_pdf, "failed", "pdf_damaged", "damaged", "损坏"),
+    "encrypted pdf": (
+        "locked.pdf",
+        lambda p: encrypt_pdf(make_pdf(SEED_TEXT(), p.with_suffix(".plain.pdf")), p),
+        "failed",
+        "pdf_encrypted",
+        "encrypted",
+        "加密",
+    ),
+    "scanned pdf": ("scan.pdf", make_scanned_pdf, "failed", "pdf_scanned", "OCR", "文字识别"),
+    "binary named .txt": (
+        "notes.txt",
+        lambda p: p.write_bytes(random.Random(7).randbytes(8192)),
+        "failed",
+        "binary",
+        "binary data",
+        "二进制",
+    ),
+    "word document named .txt": (
+        "report.txt",
+        lambda p: p.write_bytes(b"PK\x03\x04" + random.Random(8).randbytes(4000)),
+        "failed",
+        "binary_format",
+        ".docx",
+        ".docx",
+    ),
+    "not a bulletin": (
+        "essay.txt",
+        lambda p: p.write_text(NOT_A_BULLETIN, "utf-8"),
+        "failed",
+        "no_sections",
+        "not a bulletin",
+        "不是简报",
+    ),
+    "huge file": ("year-scan.pdf", _huge, "failed", "too_large", "too large", "过大"),
+    "duplicate": (
+        "copy-of-37.txt",
+        lambda p: p.write_text(SEED_TEXT(), "utf-8"),
+        "duplicate",
+        "duplicate",
+        "2024-weekly-37.txt",
+        "同一期",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_a_bad_file_is_named_with_its_reason_and_loses_nothing(
+    archive_in_use, tmp_path, corpus_dir, kind
+):
+    name, write, status, code, english, chinese = BAD_KINDS[kind]
+    bad = tmp_path / "incoming" / name
+    bad.parent.mkdir()
+    write(bad)
+    issue_id, text = weekly(0)
+    good = tmp_path / "incoming" / "new-week.txt"
+    good.write_text(text, "utf-8")
+    before = searchable(archive_in_use)
+    store = Store(archive_in_use / "archive.db")
+    # the duplicate's original is one of the corpus files stored before
+    known = [str(p.resolve()) for p in collect([corpus_dir])]
+    assert [s.path for s in store.sources()] != [] and set(known) <= {
+        s.path for s in store.sources()
+    }
+
+    outcomes = list(ingest_files(store, [bad, good]))
+    SearchIndex(archive_in_use / "index").sync(store)
+
+    failed, added = outcomes
+    assert (failed.status, failed.problem.code) == (status, code)
+    assert failed.message.startswith(f"{name}: ") and english in failed.message
+    assert failed.message_zh.startswith(f"{name}：") and chinese in failed.message_zh
+    assert (added.status, added.issue_id) == ("added", issue_id), "the rest of the batch is stored"
+    [remembered] = store.problems()
+    assert (Path(remembered.path).name, remembered.problem.code) == (name, code)
+    after = searchable(archive_in_use)
+    assert all(before[name] <= after[name] for name in before), "everything stored is still found"
+    assert check(store, SearchIndex(archive_in_use / "index")).ok
+    store.close()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_that_only_forbids_copying_opens_without_a_password(tmp_path, store, algorithm):
+    """Published PDFs often carry an owner password (no printing, no copying) and no user
+    password: readers open them, and so must ingest."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import UserAccessPermissions as Allow
+
+    plain = make_pdf(SEED_TEXT(), tmp_path / "plain.pdf")
+    writer = PdfWriter(clone_from=PdfReader(str(plain)))
+    forbidden = Allow.PRINT | Allow.EXTRACT | Allow.MODIFY
+    writer.encrypt("", "owner", permissions_flag=Allow.all() & ~forbidden, algorithm=algorithm)
+    locked = tmp_path / "restricted.pdf"
+    with open(locked, "wb") as handle:
+        writer.write(handle)
+
+    outcome = ingest_file(store, locked)
+
+    assert (outcome.status, outcome.issue_id) == ("added", "weekly-2024-09-09")
+
+
+def test_a_pdf_named_txt_is_read_as_the_pdf_it_is(tmp_path, store):
+    path = tmp_path / "2024-37.txt"
+    path.write_bytes(make_pdf(SEED_TEXT(), tmp_path / "x.pdf").read_bytes())
+
+    assert ingest_file(store, path).issue_id == "weekly-2024-09-09"
+
+
+def test_a_problem_is_forgotten_once_the_file_ingests_cleanly(store, folder):
+    path = folder / "2024-weekly-37.txt"
+    good = path.read_bytes()
+    ingest_file(store, path)
+    path.write_bytes(b"")
+    assert ingest_file(store, path).status == "failed"
+    assert [p.problem.code for p in store.problems()] == ["empty"]
+
+    path.write_bytes(good)
+
+    assert ingest_file(store, path).status == "unchanged"
+    assert store.problems() == []
+
+
+def test_the_size_limit_is_checked_before_the_file_is_read(store, tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text(SEED_TEXT(), "utf-8")
+
+    [outcome] = ingest_files(store, [path], max_bytes=1000)
+
+    assert outcome.problem.code == "too_large"
+    assert "KB" not in outcome.message and "MB" in outcome.message

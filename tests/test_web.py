@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -1443,3 +1444,28 @@ def test_an_app_on_an_empty_data_dir_says_the_archive_is_empty(tmp_path):
     assert "bulletins ingest" in page(client, "/issues/").find(cls="empty").words
     assert api(client, "/api/issues") == []
     assert client.get("/search?q=公安厅").status_code == 503
+
+
+# --- the import record -------------------------------------------------------------
+
+
+def test_the_import_record_shows_each_file_not_stored_with_its_reason_in_chinese(
+    tmp_path, corpus_dir
+):
+    data = tmp_path / "data"
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "bulletins"))
+    (folder / "<b>扫描件<i>.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(folder)])
+    client = create_app(Config.load(data)).test_client()
+
+    doc = page(client, "/imports")
+    listing = api(client, "/api/imports")
+
+    [problem] = listing["problems"]
+    assert problem["file"] == "<b>扫描件<i>.pdf" and problem["code"] == "pdf_damaged"
+    cells = [c.text for c in doc.find_all("td")]
+    assert "<b>扫描件<i>.pdf" in cells, "the file name is shown as text, escaped"
+    assert problem["message_zh"] in cells
+    assert len(listing["sources"]) == 5
+    notice = page(client, "/issues/").find(cls="notice")
+    assert "1 个文件未能导入" in notice.text and notice.find("a").attrs["href"] == "/imports"
