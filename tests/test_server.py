@@ -110,3 +110,97 @@ def test_a_port_in_use_is_reported_not_hidden_in_a_worker(tmp_path):
         )
     assert result.returncode != 0
     assert "Address already in use" in result.stderr or "in use" in result.stderr
+
+
+def wait_until_it_answers(server: subprocess.Popen, url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                response.read()
+                return
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, f"the server did not answer within {timeout} s"
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_server_answers_every_request_while_another_process_ingests_and_reindexes(
+    tmp_path, workers
+):
+    """Zero failed requests during an ingest and a reindex, and the new issues show up in
+    every worker without a restart."""
+    import json
+    import threading
+
+    from bulletingen import write_weeklies
+
+    data = tmp_path / "data"
+    cli = [sys.executable, "-m", "bulletins", "--data-dir", str(data)]
+    subprocess.run(
+        [*cli, "ingest", str(ROOT / "corpus")], cwd=ROOT, check=True, capture_output=True
+    )
+    new = write_weeklies(tmp_path / "new", 20)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    paths = [
+        "/api/search?" + urllib.parse.urlencode({"q": "公安厅"}),
+        "/search?" + urllib.parse.urlencode({"q": "窗口", "dept": "住建厅"}),
+        "/search?" + urllib.parse.urlencode({"kind": "weekly", "sort": "date"}),
+        "/issues/weekly-2024-09-09",
+        "/items/weekly-2024-09-09/s1-2",
+        "/api/issues",
+    ]
+    done = threading.Event()
+    outcomes: list[tuple[str, int | str]] = []
+
+    def client(offset: int) -> None:
+        n = offset
+        while not done.is_set():
+            path = paths[n % len(paths)]
+            n += 1
+            try:
+                with urllib.request.urlopen(base + path, timeout=30) as response:
+                    response.read()
+                    outcomes.append((path, response.status))
+            except Exception as error:  # an HTTP error status, a reset, a timeout: all failures
+                outcomes.append((path, repr(error)))
+
+    try:
+        wait_until_it_answers(server, base + "/issues/")
+        clients = [threading.Thread(target=client, args=(i,)) for i in range(3)]
+        for thread in clients:
+            thread.start()
+        for command in (["ingest", str(tmp_path / "new")], ["reindex"]):
+            done_run = subprocess.run([*cli, *command], cwd=ROOT, capture_output=True, text=True)
+            assert done_run.returncode == 0, done_run.stderr
+        time.sleep(0.5)
+        done.set()
+        for thread in clients:
+            thread.join(timeout=60)
+
+        failed = [o for o in outcomes if o[1] != 200]
+        assert not failed, failed[:10]
+        assert len(outcomes) > 50, "the clients kept asking throughout"
+        fresh = subprocess.run(
+            [*cli, "search", "--kind", "weekly", "--json"], cwd=ROOT, capture_output=True
+        )
+        everything = json.loads(fresh.stdout)["total"]
+        assert everything > 12 * len(new)
+        for _ in range(2 * workers):  # new connections reach every worker
+            with urllib.request.urlopen(f"{base}/api/search?kind=weekly&limit=1", timeout=30) as r:
+                assert json.loads(r.read())["total"] == everything
+            first = sorted(new)[0]
+            with urllib.request.urlopen(f"{base}/api/issues/{first}", timeout=30) as r:
+                assert json.loads(r.read())["issue_id"] == first
+    finally:
+        done.set()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
