@@ -22,7 +22,7 @@ from archive.model import Attachment, Issue, Item, item_url
 from archive.store import Store
 from indexer.index import SearchIndex
 from indexer.query import QueryError
-from indexer.search import SORTS, SearchRequest, SearchResult, search
+from indexer.search import MAX_PAGE, SORTS, SearchRequest, SearchResult, search
 from web.config import DATA_ENV, DEFAULT_DATA_DIR, Config
 from web.export import hits_csv
 from web.search import EXPORT_LIMIT
@@ -476,7 +476,11 @@ def serve(
 @main.command()
 @click.argument("name", required=False)
 @click.option(
-    "--page", default=1, show_default=True, help="Page of the department's items (50 a page)."
+    "--page",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, MAX_PAGE),
+    help="Page of the department's items (50 a page).",
 )
 @json_option
 @click.pass_obj
@@ -506,8 +510,6 @@ def departments(config: Config, name: str | None, page: int, as_json: bool) -> N
         raise click.ClickException(
             f"unknown department '{name}'; `bulletins departments` lists them"
         )
-    if page < 1:
-        raise click.UsageError("--page must be 1 or more")
     report = store.department_report(department, page)
     if as_json:
         echo_json(report.to_json())

@@ -9,6 +9,7 @@ read from columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,10 @@ from .table import DocTable
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
+MAX_PAGE = 10_000
+MAX_NAME = 100  # characters of a department or section name; the longest real one is ~30
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # NUL, line ends, tabs: no part of a search
+YEARS = (1990, 2099)  # dates outside are typing mistakes (0202 for 2020), not a range to search
 FACETS = ("department", "section", "kind", "year")
 
 
@@ -46,7 +51,7 @@ class SearchRequest:
         """From URL or CLI parameters (q, dept, section, kind, from, to, sort, page, limit), validated."""
 
         def text(name: str) -> str | None:
-            value = (params.get(name) or "").strip()
+            value = _CONTROL.sub(" ", params.get(name) or "").strip()
             return value or None
 
         request = cls(
@@ -57,7 +62,7 @@ class SearchRequest:
             date_from=_date_param("from", text("from")),
             date_to=_date_param("to", text("to")),
             sort=text("sort") or "relevance",
-            page=_int_param("page", text("page"), 1, 1, 10_000),
+            page=_int_param("page", text("page"), 1, 1, MAX_PAGE),
             limit=_int_param("limit", text("limit"), default_limit, 1, MAX_LIMIT),
             default_limit=default_limit,
         )
@@ -67,16 +72,26 @@ class SearchRequest:
     def validate(self) -> None:
         if self.sort not in SORTS:
             raise QueryError(
-                f"参数 sort 只能是 relevance（相关度）或 date（日期），而不是 {self.sort!r}"
+                f"参数 sort 只能是 relevance（相关度）或 date（日期），而不是 {_shown(self.sort)!r}"
             )
         if self.kind is not None and self.kind not in KINDS:
             raise QueryError(
-                f"参数 kind 只能是 weekly（周报）或 monthly（月报），而不是 {self.kind!r}"
+                f"参数 kind 只能是 weekly（周报）或 monthly（月报），而不是 {_shown(self.kind)!r}"
             )
+        for name, value in (("dept", self.department), ("section", self.section)):
+            if value is not None and len(value) > MAX_NAME:
+                raise QueryError(f"参数 {name} 过长：最多 {MAX_NAME} 个字符")
         if self.department is not None and gazetteer().resolve(self.department) is None:
-            raise QueryError(f"未知部门：{self.department}")
+            raise QueryError(f"未知部门：{_shown(self.department)}")
+        for name, value in (("from", self.date_from), ("to", self.date_to)):
+            if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+                raise QueryError(
+                    f"参数 {name} 的年份应在 {YEARS[0]} 到 {YEARS[1]} 之间：{value.isoformat()}"
+                )
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise QueryError("起始日期 from 晚于结束日期 to")
+            raise QueryError(
+                f"起始日期 from（{self.date_from.isoformat()}）晚于结束日期 to（{self.date_to.isoformat()}）"
+            )
         if self.page < 1:
             raise QueryError("参数 page 必须是正整数")
         if not 1 <= self.limit <= MAX_LIMIT:
@@ -291,21 +306,30 @@ def _date_param(name: str, value: str | None) -> date | None:
     if value is None:
         return None
     try:
+        if len(value) != 10:  # fromisoformat also takes 20240909 and 2024-W37-1
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise QueryError(f"参数 {name} 不是有效日期（应为 YYYY-MM-DD）：{value}") from None
+        raise QueryError(f"参数 {name} 不是有效日期（应为 YYYY-MM-DD）：{_shown(value)}") from None
 
 
 def _int_param(name: str, value: str | None, default: int, low: int, high: int) -> int:
     if value is None:
         return default
     try:
+        if len(value) > 12:
+            raise ValueError(value)
         number = int(value)
     except ValueError:
-        raise QueryError(f"参数 {name} 必须是整数：{value}") from None
+        raise QueryError(f"参数 {name} 必须是整数：{_shown(value)}") from None
     if not low <= number <= high:
-        raise QueryError(f"参数 {name} 必须在 {low} 到 {high} 之间：{value}")
+        raise QueryError(f"参数 {name} 必须在 {low} 到 {high} 之间：{_shown(value)}")
     return number
+
+
+def _shown(value: str, width: int = 40) -> str:
+    """A user's value quoted back in a message, cut short: a message is not an echo chamber."""
+    return value if len(value) <= width else value[:width] + "…"
 
 
 def _day(value: date | None) -> int | None:

@@ -570,3 +570,9 @@ def test_bad_parameters_raise_a_clear_message(params, says):
     message = str(caught.value)
     assert says in message
     assert re.search(r"[\u4e00-\u9fff]", message), message
+
+
+def test_control_characters_in_parameters_are_spaces():
+    request = SearchRequest.from_params({"q": "政务\x00窗口\r\n", "section": "\t窗口资讯\x7f"})
+
+    assert (request.query, request.section) == ("政务 窗口", "窗口资讯")

@@ -1115,7 +1115,15 @@ def test_unknown_things_under_api_give_a_json_404(client, url, reason):
 BAD_REQUESTS = [
     ("/search?q=公安厅&from=2024-13-01", "参数 from 不是有效日期"),
     ("/search?q=公安厅&to=yesterday", "参数 to 不是有效日期"),
-    ("/search?q=公安厅&from=2024-06-01&to=2024-01-01", "起始日期 from 晚于结束日期 to"),
+    (
+        "/search?q=公安厅&from=2024-06-01&to=2024-01-01",
+        "起始日期 from（2024-06-01）晚于结束日期 to",
+    ),
+    ("/search?q=公安厅&from=0202-01-01", "参数 from 的年份应在 1990 到 2099 之间"),
+    ("/search?q=公安厅&to=20240909", "参数 to 不是有效日期"),
+    ("/search?q=公安厅&section=" + "栏" * 101, "参数 section 过长"),
+    ("/search?dept=" + "厅" * 101, "参数 dept 过长"),
+    ("/search?q=公安厅&page=10001", "参数 page 必须在 1 到 10000 之间"),
     ("/search?q=公安厅&page=0", "参数 page"),
     ("/search?q=公安厅&page=abc", "参数 page 必须是整数"),
     ("/search?q=公安厅&limit=1000", "参数 limit"),
@@ -1149,6 +1157,10 @@ def test_bad_parameters_give_a_400_page_with_the_reason(client, url, reason):
         "/api/search?sort=newest",
         '/api/search?q="一窗受理',
         "/api/search?limit=0",
+        "/api/search?limit=101",
+        "/api/search?page=10001",
+        "/api/search?from=9999-01-01",
+        "/api/search?q=" + "x" * 100_000,
         "/api/departments/公安厅?page=-1",
         "/api/departments/公安厅?page=99999999999999999999",
         "/search.csv?q=公安厅&kind=daily",
@@ -1469,3 +1481,9 @@ def test_the_import_record_shows_each_file_not_stored_with_its_reason_in_chinese
     assert len(listing["sources"]) == 5
     notice = page(client, "/issues/").find(cls="notice")
     assert "1 个文件未能导入" in notice.text and notice.find("a").attrs["href"] == "/imports"
+
+
+def test_a_long_bad_value_is_quoted_back_cut_short(client):
+    error = api(client, "/api/search?dept=" + "厅" * 90, status=400)["error"]
+
+    assert error["reason"] == "未知部门：" + "厅" * 40 + "…"

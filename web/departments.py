@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from archive.departments import Department, gazetteer
+from indexer.search import MAX_PAGE
 
 from .charts import monthly_bars
 from .context import get_store
@@ -14,7 +15,6 @@ from .context import get_store
 bp = Blueprint("departments", __name__)
 
 PAGE_SIZE = 50
-MAX_PAGE = 10_000
 
 
 def resolve(name: str) -> Department:
