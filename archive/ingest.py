@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,9 +107,15 @@ def _in_order(
     store: Store, reads: list[_Read | Outcome], parsed: Iterator[Issue | Problem]
 ) -> Iterator[Outcome]:
     for read in reads:
-        outcome = read if isinstance(read, Outcome) else _record(store, read, next(parsed))
-        if outcome.problem and Path(outcome.path).exists():  # a file gone is not one to list
-            _remember(store, read, outcome)
+        outcome = read if isinstance(read, Outcome) else None
+        try:
+            if outcome is None:
+                outcome = _record(store, read, next(parsed))
+            if outcome.problem and Path(outcome.path).exists():  # a file gone is not one to list
+                _remember(store, read, outcome)
+        except sqlite3.Error as error:  # disk full, a lock held too long: this file is not stored
+            key = read.key if isinstance(read, _Read) else read.path
+            outcome = Outcome(key, "failed", problem=Problem("store_error", str(error)))
         yield outcome
 
 

@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot identify the bulletin: neither its period nor its publication date can be read",
         "无法确定是哪一期：既读不出期间，也读不出印发日期",
     ),
+    "store_error": (
+        "the archive could not store it ({detail}); what was stored before is unchanged",
+        "档案库无法保存（{detail}）；此前已保存的内容不受影响",
+    ),
     "duplicate": (
         "the same bulletin as {detail}: kept once",
         "与 {detail} 是同一期简报：只保存一份",

@@ -545,3 +545,22 @@ def test_the_size_limit_is_checked_before_the_file_is_read(store, tmp_path):
 
     assert outcome.problem.code == "too_large"
     assert "KB" not in outcome.message and "MB" in outcome.message
+
+
+def test_a_store_that_cannot_write_fails_the_file_by_name_and_keeps_what_it_had(store, folder):
+    ingest_file(store, folder / "2024-weekly-37.txt")
+    before = row_counts(store)
+    locker = Store(store.path)
+    locker.db.execute("PRAGMA busy_timeout=0")
+    store.db.execute("PRAGMA busy_timeout=50")
+    locker.db.execute("BEGIN IMMEDIATE")  # another writer holds the archive
+
+    outcome = ingest_file(store, folder / "2025-monthly-june.txt")
+
+    locker.db.execute("ROLLBACK")
+    locker.close()
+    assert (outcome.status, outcome.problem.code) == ("failed", "store_error")
+    assert outcome.message.startswith("2025-monthly-june.txt: the archive could not store it")
+    assert "locked" in outcome.message
+    assert row_counts(store) == before
+    assert ingest_file(store, folder / "2025-monthly-june.txt").status == "added"
