@@ -333,6 +333,7 @@ PAGES = [
     "/items/weekly-2024-09-09/s3-1",
     "/departments/",
     f"/departments/{DEPARTMENT}",
+    "/imports",
 ]
 
 
