@@ -44,13 +44,17 @@ _OPEN_END = re.compile(r"[，、“‘（《]$")
 def normalise_line(line: str) -> str:
     """One physical line, with brackets, digits, colons and stray spaces normalised.
 
-    Tabs are kept: they separate the cells of attachment tables.
+    Tabs are kept: they separate the cells of attachment tables. A repaired line
+    repairs to itself (flat text, section filters and the gazetteer normalise
+    again what was stored): hence the decimal point after the spaces ("1 ．5" is
+    "1．5" only once the space goes), and NFC last, as the translation and the
+    spaces removed can bring a letter and its accent together (a full-width Ａ,
+    a zero-width mark, a combining accent).
     """
-    text = line.translate(_TRANSLATE)
-    text = _FULLWIDTH_DOT_AFTER_DIGIT.sub(".", text)
-    text = _COLON_AFTER_CJK.sub("：", text)
+    text = _COLON_AFTER_CJK.sub("：", line.translate(_TRANSLATE))
     cells = [_normalise_spaces(cell) for cell in text.split("\t")]
-    return "\t".join(cells).strip(" ") if len(cells) > 1 else cells[0].strip()
+    text = "\t".join(cells).strip(" ") if len(cells) > 1 else cells[0].strip()
+    return unicodedata.normalize("NFC", _FULLWIDTH_DOT_AFTER_DIGIT.sub(".", text))
 
 
 def _normalise_spaces(text: str) -> str:

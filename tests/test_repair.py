@@ -1,10 +1,30 @@
-"""Repair: character normalisation and the joining of hard-wrapped lines."""
+"""Repair: character normalisation and the joining of hard-wrapped lines.
+
+The properties at the end hold for any text: repaired lines repair to themselves,
+and repair removes only whitespace and zero-width marks.
+"""
 
 from __future__ import annotations
 
-import pytest
+import re
+import unicodedata
+from collections.abc import Sequence
 
-from archive.repair import Layout, measure, normalise_line, physical_lines, separator
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive.repair import (
+    Layout,
+    display_width,
+    ends_open,
+    is_title,
+    looks_unfinished,
+    measure,
+    normalise_line,
+    physical_lines,
+    separator,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +73,84 @@ def test_a_wrapped_line_joins_without_a_break_and_a_sentence_end_breaks_the_para
     assert separator("工作推进情况汇报。", "全省惠企政策", layout) == "\n"
     assert separator(full, "下一行", layout) == "", "a full line may end a sentence mid-paragraph"
     assert separator("省本级综窗办件情况", "本周，", layout, title=True) == "\n"
+
+
+def test_a_full_width_point_after_a_spaced_digit_is_repaired_once_for_all():
+    """Found by the properties below: the point was translated before the space went."""
+    assert physical_lines("1 ．5") == ["1.5"]
+    assert normalise_line("1．5") == "1.5"
+
+
+def test_a_letter_and_its_accent_brought_together_are_composed():
+    """Found by the properties below: NFC ran before the zero-width mark between them went."""
+    assert physical_lines("2\ufeffａ\ufeff\u0301") == ["2\u00e1"]
+    assert normalise_line("G \u302a\u0301") == "\u01f4\u302a"
+
+
+# --- properties ------------------------------------------------------------------------
+
+ANY_CHARACTER = st.characters(exclude_categories=("Cs",))  # lone surrogates cannot be in a str
+# What repair rewrites, removes or keeps apart: spaces of every width, zero-width marks,
+# full-width digits and letters, brackets of both widths, colons, the full-width point,
+# combining accents, CJK punctuation, tabs and line ends.
+REPAIR_CHARACTERS = (
+    "12０１ 　\u00a0\u2002\u2003\u200b\ufeff．.:：()（）年月公Aａ\u0301\u302a。，“”\t\n\r"
+)
+ZERO_WIDTH = str.maketrans("", "", "\u200b\ufeff")
+PROPERTY = settings(max_examples=600, deadline=None, database=None)  # nothing written
+
+
+def soup(pieces: Sequence[str], *, min_size: int = 0, max_size: int) -> st.SearchStrategy[str]:
+    """Arbitrary text in which the `pieces` (characters or longer strings) come up often:
+    two draws in three.
+
+    A list joined, not `st.text(st.one_of(...))`: Hypothesis merges those alphabets into
+    one range of code points and then almost never draws the rare ones ("．").
+    """
+    piece = st.one_of(st.sampled_from(pieces), st.sampled_from(pieces), ANY_CHARACTER)
+    return st.lists(piece, min_size=min_size, max_size=max_size).map("".join)
+
+
+def ink(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def fold(text: str) -> str:
+    """Visible characters, compatibility forms decomposed: "（" and "(", "１" and "1" alike."""
+    return ink(unicodedata.normalize("NFKD", ink(text)))
+
+
+@PROPERTY
+@given(text=soup(REPAIR_CHARACTERS, max_size=60))
+def test_physical_lines_of_any_text_are_non_blank_repaired_lines_that_repair_to_themselves(text):
+    """Repaired text is repaired again downstream (flat text, section filters, the
+    gazetteer), so it must be a fixed point."""
+    lines = physical_lines(text)
+    for line in lines:
+        assert line.strip() and "\n" not in line and "\r" not in line
+        assert line == line.strip(" ")
+        assert not set(line) & set("()\u3000\u00a0\u2002\u2003\u200b\ufeff０１ａ")
+        assert normalise_line(line) == line
+    assert physical_lines("\n".join(lines)) == lines
+
+
+@PROPERTY
+@given(text=soup(REPAIR_CHARACTERS, max_size=60))
+def test_repair_removes_only_whitespace_and_zero_width_marks(text):
+    """Every other character of any text is kept, in order, as itself or a form of it."""
+    assert fold("".join(physical_lines(text))) == fold(text.translate(ZERO_WIDTH))
+
+
+@settings(PROPERTY, max_examples=200)
+@given(lines=st.lists(soup(REPAIR_CHARACTERS, min_size=1, max_size=40), max_size=12))
+def test_the_joiner_answers_for_any_lines(lines):
+    layout = measure(lines)
+    assert layout.hard_wrapped == (layout.width > 0)
+    for previous, following in zip(lines, lines[1:], strict=False):
+        assert separator(previous, following, layout) in ("", "\n", " ")
+        assert separator(previous, following, layout, title=True) == "\n"
+    for line in lines:
+        assert display_width(line) >= len(line)
+        assert isinstance(is_title(line, layout), bool)
+        assert isinstance(looks_unfinished(line), bool)
+        assert isinstance(ends_open(line), bool)
