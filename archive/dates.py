@@ -25,7 +25,14 @@ def safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def month_span(year: int, month: int) -> tuple[date, date]:
+def month_span(year: int, month: int) -> tuple[date, date] | tuple[None, None]:
+    """The first and last day of a month; (None, None) for a year `date` cannot hold.
+
+    Years are read from the text as four digits, and "0000年" is four digits too:
+    an unreadable month must leave the span empty, not raise out of the parser.
+    """
+    if not date.min.year <= year <= date.max.year:
+        return None, None
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -48,13 +55,24 @@ def week_period(
     else:
         return None, None
     start_year = end_year - 1 if crosses else end_year
-    return safe_date(start_year, m1, d1), safe_date(end_year, m2, d2)
+    start, end = safe_date(start_year, m1, d1), safe_date(end_year, m2, d2)
+    if start is None or end is None:  # （2月27日—2月30日）: half a period is no period
+        return None, None
+    return start, end
+
+
+HALF_YEAR = timedelta(days=184)  # a month and day recur yearly: the nearest is never further
 
 
 def resolve_year(
     month: int, day: int, start: date | None, end: date | None, published: date | None
 ) -> date | None:
-    """The date of "M月D日" nearest the issue's period (or before publication)."""
+    """The date of "M月D日" nearest the issue's period (or before publication).
+
+    None when even the nearest is more than half a year away: only 2月29日 can be,
+    and a leap day years from the issue (2024-02-29 in a bulletin of December 2025)
+    is a misprint, not the date of its event.
+    """
     anchor = start or published
     if anchor is None:
         return None
@@ -65,14 +83,18 @@ def resolve_year(
             candidates.append(found)
     if not candidates:
         return None
-    low, high = (start, end or start) if start else (published - timedelta(days=60), published)
+    if start:
+        low, high = start, end or start
+    else:  # the 60 days before publication, not before 0001-01-01 ("0001年1月5日")
+        low, high = published - min(timedelta(days=60), published - date.min), published
 
     def distance(d: date) -> int:
         if low <= d <= high:
             return 0
         return min(abs((d - low).days), abs((d - high).days))
 
-    return min(candidates, key=distance)
+    nearest = min(candidates, key=distance)
+    return nearest if distance(nearest) <= HALF_YEAR.days else None
 
 
 def item_span(
@@ -87,7 +109,11 @@ def item_span(
     found = _LEADING_DAY.match(head)
     if found:
         m1, d1 = int(found["m1"]), int(found["d1"])
-        first = _explicit(found["y"], m1, d1) or resolve_year(m1, d1, start, end, published)
+        # A printed year is taken as printed: "2023年2月29日" is no date, not 2024-02-29.
+        if found["y"]:
+            first = _explicit(found["y"], m1, d1)
+        else:
+            first = resolve_year(m1, d1, start, end, published)
         if first and found["d2"]:
             m2 = int(found["m2"] or m1)
             year = first.year + 1 if m2 < first.month else first.year

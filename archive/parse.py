@@ -54,8 +54,8 @@ def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
     layout = measure(lines)
     masthead = _read_masthead(lines[:start])
     body = _Body(layout)
-    for line in lines[start:]:
-        body.feed(line)
+    for index in range(start, len(lines)):
+        body.feed(lines[index], last=index == len(lines) - 1)
     sections = body.finish()
     issue = _identify(masthead, sections)
     issue.sections = sections
@@ -194,9 +194,9 @@ class _Body:
         self.previous = ""
         self.wrapped_title: str | None = None  # "section" or "attachment" whose title may go on
 
-    def feed(self, line: str) -> None:
+    def feed(self, line: str, *, last: bool = False) -> None:
         found = grammar.match(grammar.BODY_RULES, line) if not ends_open(self.previous) else None
-        if found is not None and self._structure(found[0], found[1], line):
+        if found is not None and self._structure(found[0], found[1], line, last):
             rule, m = found
             opens_title = rule == "section" or (rule == "attachment" and bool(m["title"]))
             titled = opens_title and (
@@ -226,14 +226,14 @@ class _Body:
         self.attachments[-1].title += line
         return True
 
-    def _structure(self, rule: str, m: re.Match[str], line: str) -> bool:
+    def _structure(self, rule: str, m: re.Match[str], line: str, last: bool) -> bool:
         if rule == "section" and self.state == "body":
             return self._section(m)
         if rule == "attachment":
             self._attachment(m)
             return True
         if rule in grammar.FOOTER_RULES:
-            return self._footer(rule, m)
+            return self._footer(rule, m, last)
         if rule in grammar.LABEL_RULES and self.state == "body" and self.sections:
             return self._label(rule, m, line)
         return False
@@ -296,16 +296,28 @@ class _Body:
         self.state = "attachment"
         self.target = None
 
-    def _footer(self, rule: str, m: re.Match[str]) -> bool:
+    def _footer(self, rule: str, m: re.Match[str], last: bool) -> bool:
+        """报：/发： open the footer; （共印N份） closes it.
+
+        The copies line ends a bulletin: it counts once, only after 报/发 or as the
+        last line, and it leaves the field before it open. A line after it (a page
+        label) goes on in the footer: it used to become the lead paragraph of the
+        last section, printed before that section's items (a second such lead
+        repeated the anchor "sN-0"), and a second copies line replaced the first.
+        """
         if self.state == "body" and not self.sections:
+            return False
+        if rule == "copies" and (
+            (self.state != "footer" and not last)
+            or (self.footer is not None and self.footer.copies is not None)
+        ):
             return False
         self._close_section()
         self.state = "footer"
         self.footer = self.footer or Footer()
         if rule == "copies":
             self.footer.copies = int(m["copies"])
-            self.footer_field = None
-            self.target = None
+            self.target = self.footer_text[self.footer_field] if self.footer_field else None
             return True
         self.footer_field = rule
         text = self.footer_text.setdefault(rule, _Text(self.layout))
@@ -328,7 +340,9 @@ class _Body:
     def _attachment_line(self, line: str) -> None:
         attachment = self.attachments[-1]
         row = grammar.TABLE_ROW.match(line)
-        if grammar.TABLE_HEADER.match(line):
+        # The first header names the columns; a repeated one (the table goes on over a
+        # page) is kept as a line, where it used to replace the first.
+        if grammar.TABLE_HEADER.match(line) and not attachment.columns:
             attachment.columns = [
                 re.sub(r"\s+", "", c) for c in re.split(r"\t+|\s{2,}", line) if c.strip()
             ]
