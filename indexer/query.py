@@ -93,9 +93,15 @@ def _lex(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+# Control characters (C0, DEL, C1) are no text anyone searches for: a pasted or
+# URL-encoded one ("%00") separates words like a space. Kept, NUL would match across
+# the "\0" that ends each document in `DocTable.joined` ("。\0公" found "…会议。").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def parse_query(text: str) -> object | None:
     """Query text -> tree of Term/Not/And/Or; None for an empty query."""
-    text = (text or "").strip()
+    text = _CONTROL.sub(" ", text or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"查询过长：最多 {MAX_QUERY_LENGTH} 个字符")
     tokens = _lex(text)

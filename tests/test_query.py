@@ -9,13 +9,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_repair import ANY_CHARACTER, soup
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.analysis import flat
+from indexer.analysis import flat, searchable
 from indexer.query import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
+    And,
+    Not,
+    Or,
     QueryError,
+    Term,
     highlight_terms,
     matching,
     parse_query,
@@ -213,3 +220,131 @@ def test_highlight_terms_are_the_positive_terms_and_a_departments_names():
     assert {"住建厅", "住房城乡建设厅", "一窗受理"} <= set(terms)
     assert "培训" not in terms
     assert "会议" not in terms
+
+
+def test_a_control_character_in_a_query_is_a_space_and_never_joins_two_documents(searcher):
+    """Found by the properties below: a NUL matched the one that ends each document in the
+    table, so "会议。\\0民政厅" found the item ending in 会议。 before the one starting 民政厅."""
+    assert found(searcher, "“会议。\x00民政厅”") == set()
+    assert found(searcher, "公安厅\x00民政厅") == {"both"}
+    assert parse_query("\x00\x1f\x85") is None
+
+
+# --- properties ----------------------------------------------------------------------
+
+# Words of the index and what the language is made of, with what a user may paste in:
+# operators in any case, quotes and brackets of every width, dashes, full-width and
+# other spaces, punctuation, control characters.
+QUERY_PIECES = (
+    "公安厅", "民政厅", "住建厅", "培训", "会议", "一窗受理", "召开", "窗口", "业务培训会议。",
+    "OR", "AND", "NOT", "or", "|", "-", "--", '"', "“", "”", "「", "」", "‘", "’",
+    "(", ")", "（", "）", "-(", '-"', " ", " ", " ", "\u3000", "\t", "\n", "，", "。",
+    "、", "…", "a", "1", "12345", "\x00", "\u200b",
+)  # fmt: skip
+# Queries as the language builds them, from those words and any characters: most parse.
+WORDS = st.one_of(
+    st.sampled_from(
+        ["公安厅", "民政厅", "住建厅", "培训", "会议", "一窗受理", "，。", "a", "12345"]
+    ),
+    st.text(ANY_CHARACTER, min_size=1, max_size=3),
+)
+TERMS = st.one_of(
+    WORDS,
+    WORDS.map(lambda w: f'"{w}"'),
+    WORDS.map(lambda w: f"“{w}”"),
+    WORDS.map(lambda w: f"-{w}"),
+)
+WELL_FORMED = st.recursive(
+    TERMS,
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from([" ", " OR ", " | ", " AND ", "\u3000"]), inner).map(
+            "".join
+        ),
+        inner.map(lambda q: f"NOT {q}"),
+        inner.map(lambda q: f"-({q})"),
+        inner.map(lambda q: f"（{q}）"),
+    ),
+    max_leaves=12,
+)
+QUERIES = st.one_of(
+    WELL_FORMED,
+    soup(QUERY_PIECES, max_size=30),
+    st.tuples(soup(QUERY_PIECES, min_size=1, max_size=20), st.integers(150, 250)).map(
+        lambda query_length: (query_length[0] * 250)[: query_length[1]]
+    ),  # long, around MAX_QUERY_LENGTH
+    st.text(ANY_CHARACTER, max_size=MAX_QUERY_LENGTH + 20),
+)
+QUERY_PROPERTY = settings(max_examples=500, deadline=None, database=None)  # nothing written
+
+
+def terms(node) -> list[Term]:
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return terms(node.node)
+    return [t for n in node.nodes for t in terms(n)]
+
+
+@QUERY_PROPERTY
+@given(query=QUERIES)
+def test_any_text_is_a_query_tree_or_a_query_error_in_chinese(query):
+    try:
+        node = parse_query(query)
+    except QueryError as error:
+        assert CHINESE.search(str(error)), str(error)
+        return
+    if node is not None:
+        assert isinstance(node, Term | Not | And | Or)
+        for term in terms(node):  # a word is something between spaces; a phrase may be ""
+            assert term.quoted or (term.text and not re.search(r"\s", term.text)), term
+
+
+@QUERY_PROPERTY
+@given(query=QUERIES)
+def test_any_query_that_parses_can_be_evaluated_ranked_and_highlighted(searcher, query):
+    """A query that parses never fails later: the search is the same code on any index."""
+    try:
+        node = parse_query(query)
+    except QueryError:
+        return
+    reader = searcher.reader()
+    table = DocTable.load(reader)
+    docs = matching(node, table, reader)
+    assert docs is None or docs <= table.live
+    words = ranking_words(node)
+    assert all(isinstance(w, str) and w for w in words)
+    assert all(isinstance(t, str) and t.strip() for t in highlight_terms(node))
+    if docs:
+        assert set(table.most_relevant(docs, words, 3)) <= docs
+
+
+TEXTS = [text for text, _ in DOCS.values()]
+
+
+@st.composite
+def seams(draw) -> str:
+    """The end of one document, anything, the start of another: where substring search
+    over the documents joined in one string (`DocTable.joined`) could run on."""
+    end = draw(st.sampled_from(TEXTS))
+    start = draw(st.sampled_from(TEXTS))
+    middle = draw(soup(["\x00", " ", "\n", "。", "，", "\x1f"], max_size=2))
+    return end[-draw(st.integers(1, 4)) :] + middle + start[: draw(st.integers(1, 4))]
+
+
+@QUERY_PROPERTY
+@given(
+    phrase=st.one_of(seams(), soup([*"公安厅民政召开培训会议。，“”\x00 ", "民政厅"], max_size=12))
+)
+def test_a_quoted_phrase_finds_only_documents_that_hold_it(searcher, phrase):
+    """Whatever the phrase holds, every document it finds has it in its (flat) text."""
+    reader = searcher.reader()
+    table = DocTable.load(reader)
+    try:
+        node = parse_query(f"“{phrase.replace('”', '')}”")
+    except QueryError:
+        return
+    docs = matching(node, table, reader)
+    if docs is None:
+        assert not searchable(flat(node.text))
+    else:
+        assert all(flat(node.text) in table.text(d) for d in docs), node
