@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -194,7 +195,7 @@ class Store:
         if "sources" in db.table_names():
             self._upgrade()
             return
-        with db.conn:
+        with self._transaction():
             db["sources"].create(
                 {"path": str, "sha256": str, "size": int, "ingested_at": str, "issue_id": str},
                 pk="path",
@@ -266,7 +267,8 @@ class Store:
             db["item_departments"].create_index(["department"])
             db["attachment_rows"].create_index(["department"])
             db["sources"].create_index(["sha256"])
-            db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            db["meta"].create({"key": str, "value": str}, pk="key")
+            self._set_schema_version()
             self._create_problems()
 
     def _create_problems(self) -> None:
@@ -280,11 +282,34 @@ class Store:
         """Bring an archive made by an older version up to this schema, keeping its data."""
         if "problems" in self.db.table_names():
             return
-        with self.db.conn:
+        with self._transaction():
             self._create_problems()
-            self.db["meta"].upsert(
-                {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
-            )
+            self._set_schema_version()
+
+    def _set_schema_version(self) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+            [str(SCHEMA_VERSION)],
+        )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, begun explicitly and holding the write lock from the start.
+
+        Why not `with conn:`: sqlite-utils commits each statement it runs outside
+        an open transaction, and Python opens none before the first INSERT, so a
+        DELETE would be committed before the INSERT that replaces it and a kill in
+        between would leave half an issue.
+        """
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # -- sources ----------------------------------------------------------
 
@@ -334,7 +359,7 @@ class Store:
 
     def record_problem(self, record: ProblemRecord) -> None:
         """Remember why a file was not stored; what it (or another file) gave before is kept."""
-        with self.db.conn:
+        with self._transaction():
             self.db.execute(
                 """INSERT OR REPLACE INTO problems (path, sha256, size, seen_at, code, detail)
                    VALUES (?, ?, ?, ?, ?, ?)""",
@@ -349,14 +374,14 @@ class Store:
             )
 
     def clear_problem(self, path: str) -> None:
-        with self.db.conn:
+        with self._transaction():
             self.db.execute("DELETE FROM problems WHERE path = ?", [path])
 
     def save(self, issue: Issue, source: SourceRecord) -> None:
         """Store an issue read from `source`, replacing whatever that file or that identity gave before."""
         issue_id = issue.issue_id
         previous = self.source(source.path)
-        with self.db.conn:
+        with self._transaction():
             if previous and previous.issue_id and previous.issue_id != issue_id:
                 self._delete_issue(previous.issue_id)
             self._delete_issue(issue_id)
@@ -366,11 +391,11 @@ class Store:
 
     def record_source(self, source: SourceRecord) -> None:
         """Remember a file (e.g. a duplicate) without storing an issue for it."""
-        with self.db.conn:
+        with self._transaction():
             self._put_source(source)
 
     def delete_issue(self, issue_id: str) -> None:
-        with self.db.conn:
+        with self._transaction():
             self._delete_issue(issue_id)
 
     def _delete_issue(self, issue_id: str) -> None:
@@ -516,9 +541,15 @@ class Store:
         if problems != ["ok"]:
             return "; ".join(problems[:5])
         orphans = self.db.execute(
-            """SELECT count(*) FROM items WHERE issue_id NOT IN (SELECT issue_id FROM issues)"""
+            "SELECT count(*) FROM items WHERE issue_id NOT IN (SELECT issue_id FROM issues)"
         ).fetchone()[0]
-        return f"{orphans} items belong to no issue" if orphans else "ok"
+        lost = self.db.execute(
+            """SELECT count(*) FROM sources
+               WHERE issue_id IS NOT NULL AND issue_id NOT IN (SELECT issue_id FROM issues)"""
+        ).fetchone()[0]
+        wrong = [f"{orphans} items belong to no issue"] if orphans else []
+        wrong += [f"{lost} files are recorded as stored but their issue is missing"] if lost else []
+        return "; ".join(wrong) or "ok"
 
     def issue_ids(self) -> list[str]:
         return [

@@ -186,6 +186,45 @@ def test_a_source_that_now_parses_to_another_identity_replaces_the_old_issue(sto
     assert store.db["sources"].count == 1
 
 
+def snapshot(path: Path) -> dict[str, list]:
+    """Every row of every table, read through a connection of its own (what others see)."""
+    with sqlite3.connect(path) as db:
+        return {t: sorted(db.execute(f"SELECT * FROM [{t}]").fetchall(), key=repr) for t in TABLES}
+
+
+@pytest.mark.parametrize("fail_in", ["_put_source", "_insert_issue", "_insert"])
+def test_a_save_that_fails_halfway_leaves_the_store_as_it_was(
+    store, corpus_texts, monkeypatch, fail_in
+):
+    """The replaced issue's rows are deleted and the new ones inserted in one transaction:
+    a failure (or a kill) at any point in between leaves the previous version whole."""
+    path = "/bulletins/latest.txt"
+    save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"], path=path)
+    before = snapshot(store.path)
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, fail_in, broken)
+    with pytest.raises(sqlite3.OperationalError):
+        save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"], path=path)
+    monkeypatch.undo()
+
+    assert snapshot(store.path) == before
+    save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"], path=path)
+    assert store.issue_ids() == ["weekly-2024-09-09"], "the store still takes writes"
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_interleaving(tmp_path, corpus_texts):
+    first, second = Store(tmp_path / "archive.db"), Store(tmp_path / "archive.db")
+    second.db.execute("PRAGMA busy_timeout=100")
+    with first._transaction():
+        first._put_source(record("/bulletins/a.txt", "a"))
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            save_text(second, "2024-weekly-01", corpus_texts["2024-weekly-01"])
+    assert second.issue_ids() == [] and second.source("/bulletins/a.txt") is not None
+
+
 # --- the database file --------------------------------------------------------
 
 
@@ -205,3 +244,14 @@ def test_opening_an_existing_store_keeps_its_issues(tmp_path, corpus_texts):
 
     assert again.load(issue.issue_id).to_json() == issue.to_json()
     again.close()
+
+
+def test_integrity_names_rows_whose_issue_is_gone(store, corpus_texts):
+    save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"])
+    assert store.integrity() == "ok"
+
+    store.db.execute("DELETE FROM issues")
+
+    assert store.integrity() == (
+        "10 items belong to no issue; 1 files are recorded as stored but their issue is missing"
+    )
