@@ -146,7 +146,8 @@ def check(config: Config, repair: bool, as_json: bool) -> None:
         if repaired:
             click.echo(f"repaired: {repaired}")
         click.echo(
-            f"store: {report.issues} issues, {report.items} items; index: {report.documents} documents"
+            f"store: {report.issues} issues, {report.items} items; "
+            f"index: {'-' if report.documents is None else report.documents} documents"
         )
         for finding in report.findings:
             click.echo(f"problem: {finding.message}\n  fix: {finding.fix}")

@@ -39,7 +39,7 @@ class Finding:
 class CheckReport:
     issues: int  # in the store
     items: int  # documents the store's issues give (items, sub-items, attachments)
-    documents: int  # in the index
+    documents: int | None  # in the index; None when it could not be read
     findings: list[Finding]
 
     @property
@@ -73,7 +73,7 @@ def check(store: Store, index: SearchIndex) -> CheckReport:
         findings.append(
             Finding("index_missing", "the search index does not exist", "bulletins reindex")
         )
-        return CheckReport(len(want), expected, 0, findings)
+        return CheckReport(len(want), expected, None, findings)
     if not index.is_current():
         findings.append(
             Finding(
@@ -83,14 +83,14 @@ def check(store: Store, index: SearchIndex) -> CheckReport:
                 "bulletins reindex",
             )
         )
-        return CheckReport(len(want), expected, 0, findings)
+        return CheckReport(len(want), expected, None, findings)
     try:
         have = _indexed(index)
     except Exception as error:  # a damaged index raises anything from its codec
         findings.append(
             Finding("index_unreadable", f"the index cannot be read ({error})", "bulletins reindex")
         )
-        return CheckReport(len(want), expected, 0, findings)
+        return CheckReport(len(want), expected, None, findings)
     documents = sum(sum(c.values()) for c in have.values())
     findings += _compare(want, have)
     findings += _compare_record(store.issue_signatures(), index.meta().get("issues", {}))
