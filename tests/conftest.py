@@ -1,4 +1,4 @@
-"""Shared fixtures: the corpus, a fresh data dir, a CLI runner, and an archive ingested once.
+"""Shared fixtures: the corpus, a fresh data dir, a CLI runner, and archives built once.
 
 Kept generic on purpose: test modules add their own local fixtures where they
 need something more specific.
@@ -6,13 +6,15 @@ need something more specific.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from archive.ingest import collect, ingest_file
+from archive.ingest import collect, ingest_file, ingest_files
 from archive.store import Store
+from indexer.index import SearchIndex
 from web.config import Config
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
@@ -54,3 +56,20 @@ def ingested_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
     assert not failed, f"the corpus should ingest cleanly: {failed}"
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def indexed_archive(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """A data dir with the corpus stored and indexed, built once per session (never written)."""
+    data = tmp_path_factory.mktemp("indexed") / "data"
+    store = Store(data / "archive.db")
+    assert all(o.status == "added" for o in ingest_files(store, collect([corpus_dir])))
+    SearchIndex(data / "index").sync(store)
+    store.close()
+    return data
+
+
+@pytest.fixture
+def archive_copy(indexed_archive: Path, tmp_path: Path) -> Path:
+    """A data dir of this test's own: a copy of `indexed_archive`, free to write to."""
+    return Path(shutil.copytree(indexed_archive, tmp_path / "data", symlinks=True))

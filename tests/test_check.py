@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as windex
 
-from archive.ingest import collect, ingest_files
+from archive.ingest import ingest_files
 from archive.store import Store
 from indexer import index as index_module
 from indexer.check import check, repair
@@ -34,20 +33,10 @@ CORPUS_IDS = {
 }  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, corpus_dir) -> Path:
-    data = tmp_path_factory.mktemp("check") / "data"
-    store = Store(data / "archive.db")
-    assert all(o.status == "added" for o in ingest_files(store, collect([corpus_dir])))
-    SearchIndex(data / "index").sync(store)
-    store.close()
-    return data
-
-
 @pytest.fixture
-def data(built, tmp_path) -> Path:
+def data(archive_copy) -> Path:
     """A data dir of its own for each test: the corpus stored and indexed."""
-    return Path(shutil.copytree(built, tmp_path / "data", symlinks=True))
+    return archive_copy
 
 
 def open_both(data: Path) -> tuple[Store, SearchIndex]:

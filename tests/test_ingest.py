@@ -364,22 +364,6 @@ def test_parsing_in_worker_processes_gives_the_same_outcomes_in_the_same_order(
 # --- bad files in a batch, against an archive in use ---------------------------
 
 
-@pytest.fixture(scope="session")
-def built_archive(tmp_path_factory, corpus_dir) -> Path:
-    """A data dir with the corpus stored and indexed (copied by each test that writes)."""
-    data = tmp_path_factory.mktemp("built") / "data"
-    store = Store(data / "archive.db")
-    assert all(o.status == "added" for o in ingest_files(store, collect([corpus_dir])))
-    SearchIndex(data / "index").sync(store)
-    store.close()
-    return data
-
-
-@pytest.fixture
-def archive_in_use(built_archive, tmp_path) -> Path:
-    return Path(shutil.copytree(built_archive, tmp_path / "data", symlinks=True))
-
-
 def searchable(data: Path) -> dict[str, set[str]]:
     """What a user finds: every item by kind, and the hits of a few queries."""
     index = SearchIndex(data / "index")
@@ -463,7 +447,7 @@ BAD_KINDS = {
 
 @pytest.mark.parametrize("kind", BAD_KINDS)
 def test_a_bad_file_is_named_with_its_reason_and_loses_nothing(
-    archive_in_use, tmp_path, corpus_dir, kind
+    archive_copy, tmp_path, corpus_dir, kind
 ):
     name, write, status, code, english, chinese = BAD_KINDS[kind]
     bad = tmp_path / "incoming" / name
@@ -472,8 +456,8 @@ def test_a_bad_file_is_named_with_its_reason_and_loses_nothing(
     issue_id, text = weekly(0)
     good = tmp_path / "incoming" / "new-week.txt"
     good.write_text(text, "utf-8")
-    before = searchable(archive_in_use)
-    store = Store(archive_in_use / "archive.db")
+    before = searchable(archive_copy)
+    store = Store(archive_copy / "archive.db")
     # the duplicate's original is one of the corpus files stored before
     known = [str(p.resolve()) for p in collect([corpus_dir])]
     assert [s.path for s in store.sources()] != [] and set(known) <= {
@@ -481,7 +465,7 @@ def test_a_bad_file_is_named_with_its_reason_and_loses_nothing(
     }
 
     outcomes = list(ingest_files(store, [bad, good]))
-    SearchIndex(archive_in_use / "index").sync(store)
+    SearchIndex(archive_copy / "index").sync(store)
 
     failed, added = outcomes
     assert (failed.status, failed.problem.code) == (status, code)
@@ -490,9 +474,9 @@ def test_a_bad_file_is_named_with_its_reason_and_loses_nothing(
     assert (added.status, added.issue_id) == ("added", issue_id), "the rest of the batch is stored"
     [remembered] = store.problems()
     assert (Path(remembered.path).name, remembered.problem.code) == (name, code)
-    after = searchable(archive_in_use)
+    after = searchable(archive_copy)
     assert all(before[name] <= after[name] for name in before), "everything stored is still found"
-    assert check(store, SearchIndex(archive_in_use / "index")).ok
+    assert check(store, SearchIndex(archive_copy / "index")).ok
     store.close()
 
 
