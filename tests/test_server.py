@@ -36,6 +36,19 @@ def alive(pid: int) -> bool:
     return "zombie" not in status
 
 
+def wait_until_it_answers(server: subprocess.Popen, url: str, timeout: float = 60) -> str:
+    """The first page the starting server gives for `url` (failing if it dies or never answers)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, f"the server did not answer within {timeout} s"
+            time.sleep(0.1)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_builds_the_archive_on_first_run_and_answers_with_every_worker(tmp_path, workers):
     port = free_port()
@@ -60,16 +73,7 @@ def test_serve_builds_the_archive_on_first_run_and_answers_with_every_worker(tmp
     )
     url = f"http://127.0.0.1:{port}/search?" + urllib.parse.urlencode({"q": "公安厅"})
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    first = response.read().decode("utf-8")
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()
-                assert time.monotonic() < deadline, "the server did not answer within 60 s"
-                time.sleep(0.1)
+        first = wait_until_it_answers(server, url)
         assert "共 <strong>5</strong> 条" in first
         workers_seen = children(server.pid)
         assert len(workers_seen) == (workers if workers > 1 else 0)
@@ -110,19 +114,6 @@ def test_a_port_in_use_is_reported_not_hidden_in_a_worker(tmp_path):
         )
     assert result.returncode != 0
     assert "Address already in use" in result.stderr or "in use" in result.stderr
-
-
-def wait_until_it_answers(server: subprocess.Popen, url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-                return
-        except OSError:
-            assert server.poll() is None, server.stderr.read().decode()
-            assert time.monotonic() < deadline, f"the server did not answer within {timeout} s"
-            time.sleep(0.1)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
