@@ -245,5 +245,5 @@ def highlight_terms(node) -> list[str]:
             found.extend(w for w in query_words(term.text) if len(w) > 1)
             department = gazetteer().resolve(term.text)
             if department:
-                found.extend(department.names)
+                found.extend(department.forms)
     return list(dict.fromkeys(t for t in found if t.strip()))

@@ -82,7 +82,8 @@ class SearchRequest:
             if value is not None and len(value) > MAX_NAME:
                 raise QueryError(f"参数 {name} 过长：最多 {MAX_NAME} 个字符")
         if self.department is not None and gazetteer().resolve(self.department) is None:
-            raise QueryError(f"未知部门：{_shown(self.department)}")
+            hint = gazetteer().did_you_mean(self.department)
+            raise QueryError(f"未知部门：{_shown(self.department)}" + (f"。{hint}" if hint else ""))
         for name, value in (("from", self.date_from), ("to", self.date_to)):
             if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
                 raise QueryError(
