@@ -47,7 +47,8 @@ _HALL = r"省政务服务大厅|省政务大厅|省大厅"
 _HALL_BEFORE = re.compile(rf"(?:{_HALL})$")
 # Words in a clause that set the level of a bare name coming after them.
 _MARKERS = re.compile(
-    rf"(?P<local>{_CITY_WORDS}|市（州）|市州|县（市、区）|区县|县区|市县|各地|各级|基层|市级|县级|区级)"
+    rf"(?P<local>{_CITY_WORDS}|市（州）|市州|县（市、区）|区县|县区|市县|各地|各级|基层|市级|县级|区级"
+    r"|[市县区镇乡]政务服务(?:中心|大厅)|市民(?:服务)?中心|便民服务中心)"
     rf"|(?P<national>国家|国务院|中央)"
     rf"|(?P<province>{_HALL}|省级|省直|省本级)"
 )
