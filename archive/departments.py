@@ -21,6 +21,7 @@ Which body a name stands for is read the way a colleague reads it:
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -30,12 +31,13 @@ from functools import cached_property, lru_cache
 from importlib import resources
 
 from . import naming, nearest
-from .naming import BARE, CONTEXT, PREFIXED
+from .naming import BARE, PREFIXED
 from .repair import normalise_line
 
 PROVINCE, LOCAL, NATIONAL = "province", "local", "national"  # whose body a mention is
+UNKNOWN = "unknown"  # a bare name nothing around makes anyone's: not tagged
 
-_CLAUSE_END = "，。；：！？,;:!?"
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")
 _SENTENCE_END = "。；！？;!?"
 _CONNECTORS = frozenset(("、", "和", "与", "及", "以及", "、以及", "同", "会同", "联合", "/", "／"))
 _CITY_WORDS = "|".join(naming.CITIES)
@@ -53,13 +55,16 @@ _MARKERS = re.compile(
     rf"|(?P<province>{_HALL}|省级|省直|省本级)"
 )
 _HALL_AHEAD = re.compile(rf"{_HALL}")
+_WINDOW = 120  # characters of context read around a bare name: a long sentence
 
 
 @dataclass(frozen=True)
 class Department:
     short_name: str
     full_name: str
-    short_forms: tuple[str, ...]  # the names no rule gives (住建厅, 人社厅, 发改委): the TSV's aliases
+    short_forms: tuple[
+        str, ...
+    ]  # the names no rule gives (住建厅, 人社厅, 发改委): the TSV's aliases
     kind: str
 
     @property
@@ -113,7 +118,7 @@ class _Mention:
     start: int
     end: int
     entry: _Entry
-    level: str | None  # PROVINCE, LOCAL, NATIONAL, or None until the context decides
+    level: str | None  # PROVINCE, LOCAL, NATIONAL, UNKNOWN; None until the context decides
 
 
 class Gazetteer:
@@ -144,9 +149,14 @@ class Gazetteer:
             for m in self._pattern.finditer(squashed)
             for entry in (self._by_name[m.group()],)
         ]
+        clauses: list[tuple[int, str]] | None = None
         for index, mention in enumerate(found):
             if mention.level is None:
-                mention.level = _level_in_context(squashed, found, index)
+                if clauses is None:  # where clauses end: read once, and only for a bare name
+                    clauses = [(m.start(), m.group()) for m in _CLAUSE_END.finditer(squashed)]
+                level, last = _level_in_context(squashed, found, index, clauses)
+                for member in found[index : last + 1]:  # a list shares its level
+                    member.level = member.level or level
         return [m.entry.department.short_name for m in found if m.level == PROVINCE]
 
     def mentions(self, text: str) -> dict[str, int]:
@@ -219,36 +229,55 @@ def _level_before(text: str, start: int, entry: _Entry) -> str | None:
     return None
 
 
-def _level_in_context(text: str, found: list[_Mention], index: int) -> str | None:
-    """A bare name cities have too: the level its clause, its list or the provincial hall gives it."""
+def _level_in_context(
+    text: str, found: list[_Mention], index: int, clauses: list[tuple[int, str]]
+) -> tuple[str, int]:
+    """A bare name cities have too: the level its clause, its list or the provincial hall gives it,
+    and the index of the last mention of its list, which shares it (UNKNOWN: nothing says).
+
+    A reader looks a sentence around, not the whole item: the search goes at most `_WINDOW`
+    characters either way, and a list is read once, so an absurd text costs as much per
+    mention as a real one.
+    """
     mention = found[index]
-    clause_start = max(text.rfind(c, 0, mention.start) for c in _CLAUSE_END) + 1
+    low = max(0, mention.start - _WINDOW)
+    at = bisect.bisect_left(clauses, (mention.start, ""))
+    clause_start = max(low, clauses[at - 1][0] + 1) if at else low
     # Backwards in the clause: the nearest body or level word decides.
     evidence: tuple[int, str] | None = None
     for marker in _MARKERS.finditer(text, clause_start, mention.start):
         evidence = (marker.end(), marker.lastgroup)
-    for other in found[:index]:
-        if other.start >= clause_start and other.level and (evidence is None or other.end >= evidence[0]):
-            evidence = (other.end, other.level)
+    if index and found[index - 1].start >= clause_start and found[index - 1].level != UNKNOWN:
+        before = found[index - 1]  # known: those before are decided first
+        if evidence is None or before.end >= evidence[0]:
+            evidence = (before.end, before.level)
     if evidence:
-        return evidence[1]
+        return evidence[1], index
     # Forwards: a list it shares with a body whose level is known, then what the list is for.
-    last = mention
-    for other in found[index + 1 :]:
-        if text[last.end : other.start] not in _CONNECTORS:
+    last = index
+    for other in map(found.__getitem__, range(index + 1, len(found))):  # no copy of the rest
+        if (
+            other.start > mention.end + _WINDOW
+            or text[found[last].end : other.start] not in _CONNECTORS
+        ):
             break
+        last += 1
         if other.level:
-            return other.level
-        last = other
-    if text.startswith("窗口", last.end):
-        return PROVINCE  # a window in the provincial hall, whose bulletin this is
-    sentence_end = min(
-        (i for i in (text.find(c, last.end) for c in _SENTENCE_END) if i >= 0), default=len(text)
-    )
-    hall = _HALL_AHEAD.search(text, last.end, sentence_end)
-    if hall and not _MARKERS.search(text, last.end, hall.start()):
-        return PROVINCE
-    return None
+            return other.level, last
+    end = found[last].end
+    if text.startswith("窗口", end):
+        return PROVINCE, last  # a window in the provincial hall, whose bulletin this is
+    high = min(len(text), end + _WINDOW)
+    sentence_end, at = high, bisect.bisect_left(clauses, (end, ""))
+    while at < len(clauses) and clauses[at][0] < high:
+        if clauses[at][1] in _SENTENCE_END:
+            sentence_end = clauses[at][0]
+            break
+        at += 1
+    hall = _HALL_AHEAD.search(text, end, sentence_end)
+    if hall and not _MARKERS.search(text, end, hall.start()):
+        return PROVINCE, last
+    return UNKNOWN, last
 
 
 def _trie_pattern(words) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import product
 
 PROVINCE = ("四川省", "省", "四川")  # longest first: the prefix split off a listed name
-PREFIXED = "prefixed"  # names the province: 省住建厅, 四川省市场监督管理局, 国家税务总局四川省税务局
+PREFIXED = "prefixed"  # names the province: 省住建厅, 四川省市场监督管理局
 BARE = "bare"  # no province, but only the province has it: 住房城乡建设厅, 住建厅, 成都海关
 CONTEXT = "context"  # no province, and cities have one too: 市场监管局, 发改委, 人社局
 
@@ -39,7 +39,7 @@ _PROVINCIAL_ONLY = "厅"  # the ending only a province's departments have
 CITIES = (
     "成都", "自贡", "攀枝花", "泸州", "德阳", "绵阳", "广元", "遂宁", "内江", "乐山", "南充",
     "眉山", "宜宾", "广安", "达州", "雅安", "巴中", "资阳", "阿坝", "甘孜", "凉山", "重庆",
-)
+)  # fmt: skip
 _PLACED = ("四川", "国家", "中国", "中华", *CITIES)  # a name that says where it is takes no 省
 
 
@@ -62,7 +62,9 @@ def split_province(name: str) -> tuple[str, str]:
 
 def spellings(core: str) -> list[str]:
     """Every spelling of a name without its province, by the rules above, the name itself first."""
-    if "（" in core or "(" in core:  # 新闻出版局（省电影局）: two names in one, each listed on its own
+    if (
+        "（" in core or "(" in core
+    ):  # 新闻出版局（省电影局）: two names in one, each listed on its own
         return [core]
     found: dict[str, None] = {}
     for base in dict.fromkeys((core, core.replace("人民政府", "政府"))):

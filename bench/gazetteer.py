@@ -49,7 +49,11 @@ class PlainMatcher:
         for match in self.pattern.finditer(squashed):
             name = match.group()
             before = squashed[match.start() - 1 : match.start()]
-            if before and before in "市州县区" and not name.startswith(("省", "四川", "国家", "中国")):
+            if (
+                before
+                and before in "市州县区"
+                and not name.startswith(("省", "四川", "国家", "中国"))
+            ):
                 continue
             found.append(self.by_name[name])
         return found

@@ -143,7 +143,10 @@ def test_the_gazetteer_lists_no_name_a_rule_gives():
         ("省广播电视局、省医疗保障局", ["省广电局", "省医保局"]),
         ("四川省发展和改革委员会和省卫生健康委员会", ["省发展改革委", "省卫生健康委"]),
         ("省人民政府办公厅印发通知", ["省政府办公厅"]),
-        ("公安厅联合商务厅、四川省税务局和成都海关", ["公安厅", "商务厅", "四川省税务局", "成都海关"]),
+        (
+            "公安厅联合商务厅、四川省税务局和成都海关",
+            ["公安厅", "商务厅", "四川省税务局", "成都海关"],
+        ),
     ],
 )
 def test_official_names_and_short_forms_are_found(text, found):
@@ -301,3 +304,14 @@ def test_completions_offer_every_listed_name_short_names_first():
     assert ("住建厅", "住房城乡建设厅") in pairs
     assert all(gazetteer().resolve(name).short_name == short for name, short in pairs)
     assert len(pairs) == len(set(pairs))
+
+
+@pytest.mark.parametrize("unit", ["医保局", "医保局，", "市场监管局和"])
+def test_an_absurd_text_of_bare_names_is_read_in_bounded_time(unit):
+    """Each bare name reads a window around it, and a list is read once: 100,000 of them in
+    one item take a second or two (reading the rest of the text for each would take hours)."""
+    text = unit * 100_000
+
+    found = gazetteer().find(text)
+
+    assert len(found) in (0, 100_000)

@@ -102,6 +102,10 @@ def test_a_name_that_says_where_it_is_takes_no_province():
 def test_listed_names_come_first_and_stay_marked_as_listed():
     found = forms(("住房城乡建设厅", "四川省住房和城乡建设厅", "住建厅"))
 
-    assert [f.text for f in found if f.listed] == ["住房城乡建设厅", "四川省住房和城乡建设厅", "住建厅"]
+    assert [f.text for f in found if f.listed] == [
+        "住房城乡建设厅",
+        "四川省住房和城乡建设厅",
+        "住建厅",
+    ]
     assert found[0].text == "住房城乡建设厅"
     assert len({f.text for f in found}) == len(found)
