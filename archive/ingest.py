@@ -19,7 +19,8 @@ from .extract import ExtractError, document_text
 from .model import Issue
 from .parse import ParseError, parse
 from .problems import Problem, megabytes
-from .store import ProblemRecord, SourceRecord, Store, now
+from .records import ProblemRecord, SourceRecord
+from .store import Store, now
 
 SUFFIXES = (".pdf", ".txt")
 STATUSES = ("added", "updated", "unchanged", "duplicate", "failed")

@@ -17,12 +17,28 @@ def iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+# Identities and permalinks: every id and URL path the JSON shapes give is made here, so a
+# link printed by the CLI, returned by the API and rendered in a page is the same string.
+
+
+def item_id(issue_id: str, anchor: str) -> str:
+    return f"{issue_id}/{anchor}"
+
+
+def attachment_anchor(number: int) -> str:
+    return f"a{number}"
+
+
 def issue_url(issue_id: str) -> str:
     return f"/issues/{issue_id}"
 
 
 def item_url(issue_id: str, anchor: str) -> str:
     return f"/items/{issue_id}/{anchor}"
+
+
+def department_url(short_name: str) -> str:
+    return f"/departments/{short_name}"
 
 
 @dataclass
@@ -49,7 +65,7 @@ class Item:
 
     def to_json(self, issue_id: str) -> dict:
         return {
-            "item_id": f"{issue_id}/{self.anchor}",
+            "item_id": item_id(issue_id, self.anchor),
             "anchor": self.anchor,
             "url": item_url(issue_id, self.anchor),
             "label": self.label,
@@ -115,7 +131,7 @@ class Attachment:
 
     @property
     def anchor(self) -> str:
-        return f"a{self.number}"
+        return attachment_anchor(self.number)
 
     def to_json(self, issue_id: str) -> dict:
         return {

@@ -23,9 +23,8 @@ from archive.store import Store
 from indexer.index import SearchIndex
 from indexer.query import QueryError
 from indexer.search import MAX_PAGE, SORTS, SearchRequest, SearchResult, search
-from web.config import DATA_ENV, DEFAULT_DATA_DIR, Config
-from web.export import hits_csv
-from web.search import EXPORT_LIMIT
+from service.config import DATA_ENV, DEFAULT_DATA_DIR, Config
+from service.export import EXPORT_LIMIT, hits_csv
 
 PROGRESS_THRESHOLD = 5
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # processes that parse and segment in parallel
@@ -162,7 +161,7 @@ def check(config: Config, repair: bool, as_json: bool) -> None:
 def imports(config: Config, as_json: bool) -> None:
     """List the files the archive was built from, and those it could not store (with why)."""
     store = open_store(config)
-    problems, sources = store.problems(), store.sources()
+    problems, sources = store.reports.problems(), store.reports.sources()
     store.close()
     if as_json:
         echo_json(
@@ -186,7 +185,7 @@ def imports(config: Config, as_json: bool) -> None:
 @click.pass_obj
 def list_issues(config: Config, as_json: bool) -> None:
     """List the issues in the archive, newest first."""
-    summaries = open_store(config).summaries()
+    summaries = open_store(config).reports.summaries()
     if as_json:
         echo_json([s.to_json() for s in summaries])
         return
@@ -493,7 +492,7 @@ def departments(config: Config, name: str | None, page: int, as_json: bool) -> N
     """
     store = open_store(config)
     if name is None:
-        counts = store.department_counts()
+        counts = store.reports.department_counts()
         listing = [(d, counts.get(d.short_name, 0)) for d in gazetteer().departments]
         if as_json:
             echo_json(
@@ -511,7 +510,7 @@ def departments(config: Config, name: str | None, page: int, as_json: bool) -> N
         raise click.ClickException(
             f"unknown department '{name}'; `bulletins departments` lists them"
         )
-    report = store.department_report(department, page)
+    report = store.reports.department_report(department, page)
     if as_json:
         echo_json(report.to_json())
         return

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from archive.ingest import collect, ingest_file, ingest_files
 from archive.store import Store
 from indexer.index import SearchIndex
-from web.config import Config
+from service.config import Config
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 

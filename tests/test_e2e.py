@@ -24,8 +24,8 @@ import pytest
 from archive.ingest import collect, ingest_file
 from archive.store import Store
 from indexer.index import SearchIndex
+from service.config import Config
 from web import create_app
-from web.config import Config
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -100,7 +100,7 @@ def test_collect_keeps_named_files_in_the_order_given(tmp_path):
 
 def test_issue_ids_come_from_content_as_the_brief_says(ingested_store):
     """weekly-<first day of the period>, monthly-<covered month>; never the file name."""
-    stored = {Path(s.source.file).stem: s.issue_id for s in ingested_store.summaries()}
+    stored = {Path(s.source.file).stem: s.issue_id for s in ingested_store.reports.summaries()}
 
     assert stored == IDS
 
@@ -223,7 +223,7 @@ def test_a_file_edited_into_a_copy_of_another_drops_the_issue_it_gave(store, fol
     assert outcome.status == "duplicate"
     assert store.issue_ids() == ["weekly-2024-09-09"]
     assert store.db["items"].count == 13
-    assert [s.source.file for s in store.summaries()] == [str(original.resolve())]
+    assert [s.source.file for s in store.reports.summaries()] == [str(original.resolve())]
 
 
 # --- encodings and PDFs -------------------------------------------------------
@@ -460,8 +460,8 @@ def test_a_bad_file_is_named_with_its_reason_and_loses_nothing(
     store = Store(archive_copy / "archive.db")
     # the duplicate's original is one of the corpus files stored before
     known = [str(p.resolve()) for p in collect([corpus_dir])]
-    assert [s.path for s in store.sources()] != [] and set(known) <= {
-        s.path for s in store.sources()
+    assert [s.path for s in store.reports.sources()] != [] and set(known) <= {
+        s.path for s in store.reports.sources()
     }
 
     outcomes = list(ingest_files(store, [bad, good]))
@@ -472,7 +472,7 @@ def test_a_bad_file_is_named_with_its_reason_and_loses_nothing(
     assert failed.message.startswith(f"{name}: ") and english in failed.message
     assert failed.message_zh.startswith(f"{name}：") and chinese in failed.message_zh
     assert (added.status, added.issue_id) == ("added", issue_id), "the rest of the batch is stored"
-    [remembered] = store.problems()
+    [remembered] = store.reports.problems()
     assert (Path(remembered.path).name, remembered.problem.code) == (name, code)
     after = searchable(archive_copy)
     assert all(before[name] <= after[name] for name in before), "everything stored is still found"
@@ -513,12 +513,12 @@ def test_a_problem_is_forgotten_once_the_file_ingests_cleanly(store, folder):
     ingest_file(store, path)
     path.write_bytes(b"")
     assert ingest_file(store, path).status == "failed"
-    assert [p.problem.code for p in store.problems()] == ["empty"]
+    assert [p.problem.code for p in store.reports.problems()] == ["empty"]
 
     path.write_bytes(good)
 
     assert ingest_file(store, path).status == "unchanged"
-    assert store.problems() == []
+    assert store.reports.problems() == []
 
 
 def test_the_size_limit_is_checked_before_the_file_is_read(store, tmp_path):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archive.model import Issue, Source
 from archive.parse import parse
-from archive.store import SourceRecord, Store
+from archive.records import SourceRecord
+from archive.rows import TABLES as ISSUE_TABLES
+from archive.store import Store
 
 TABLES = (
     "sources", "issues", "sections", "items", "item_departments", "attachments", "attachment_rows",
@@ -141,7 +144,7 @@ def test_summaries_list_issues_newest_first_with_their_item_counts(store, corpus
     issues = {stem: save_text(store, stem, text) for stem, text in corpus_texts.items()}
     by_id = {issue.issue_id: issue for issue in issues.values()}
 
-    summaries = store.summaries()
+    summaries = store.reports.summaries()
 
     assert [s.issue_id for s in summaries] == NEWEST_FIRST
     for summary in summaries:
@@ -255,3 +258,23 @@ def test_integrity_names_rows_whose_issue_is_gone(store, corpus_texts):
     assert store.integrity() == (
         "10 items belong to no issue; 1 files are recorded as stored but their issue is missing"
     )
+
+
+def test_loading_an_issue_reads_each_table_once_however_many_attachments_it_has(
+    store, corpus_texts
+):
+    source = record("/bulletins/2024-weekly-01.txt", corpus_texts["2024-weekly-01"])
+    issue = parsed(corpus_texts["2024-weekly-01"], source)
+    [first] = issue.attachments
+    issue.attachments = [replace(first, number=n, rows=list(first.rows)) for n in (1, 2, 3)]
+    store.save(issue, source)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+
+    loaded = store.load(issue.issue_id)
+
+    store.db.conn.set_trace_callback(None)
+    assert [len(a.rows) for a in loaded.attachments] == [29, 29, 29]
+    assert loaded.to_json() == issue.to_json()
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == len(ISSUE_TABLES)

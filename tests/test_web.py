@@ -29,8 +29,8 @@ from archive.ingest import collect, ingest_file
 from archive.store import Store
 from bulletins.cli import main as cli
 from indexer.index import SearchIndex
+from service.config import Config
 from web import create_app
-from web.config import Config
 
 HOST = "http://localhost"  # the test client's host: absolute permalinks are on it
 WEEKLY_37 = "weekly-2024-09-09"
@@ -245,7 +245,7 @@ def test_home_page_without_a_query_offers_the_search_box_departments_and_recent_
     form = doc.find("form", cls="searchbox")
     assert form.attrs["action"] == "/search" and form.attrs["method"] == "get"
     assert form.find("input", name="q").attrs["value"] == ""
-    counts = store.department_counts()
+    counts = store.reports.department_counts()
     chips = [a.words for a in doc.find("ul", cls="chips").find_all("a")]
     assert chips, "the home page lists departments"
     for words in chips:
@@ -552,7 +552,7 @@ def test_api_search_has_the_shape_of_the_brief(client):
 def test_api_search_without_criteria_lists_everything(client, store):
     data = api(client, "/api/search?limit=100")
 
-    items = sum(s.items for s in store.summaries())
+    items = sum(s.items for s in store.reports.summaries())
     attachments = sum(len(issue.attachments) for issue in store.iter_issues())
     assert data["total"] == items + attachments == 62
 
@@ -616,7 +616,7 @@ def test_issue_list_shows_every_issue_newest_first_with_kind_period_and_items(cl
 
     assert doc.find("h1").words == "各期目录"
     rows = doc.find("table", cls="issue-list").find("tbody").find_all("tr")
-    summaries = store.summaries()
+    summaries = store.reports.summaries()
     assert [r.find("a").attrs["href"] for r in rows] == [f"/issues/{s.issue_id}" for s in summaries]
     cells = [td.words for td in rows[3].find_all("td")]
     assert cells == [
@@ -892,7 +892,7 @@ def test_api_item_of_a_sub_item_and_of_an_attachment(client):
 
 def test_department_list_shows_every_department_with_its_item_count(client, store):
     doc = page(client, "/departments/")
-    counts = store.department_counts()
+    counts = store.reports.department_counts()
 
     chips = {
         path_of(a.attrs["href"]).removeprefix("/departments/"): a.words
@@ -909,7 +909,7 @@ def test_department_list_shows_every_department_with_its_item_count(client, stor
 def test_api_department_list_has_the_same_counts(client, data, store):
     listing = api(client, "/api/departments")
 
-    counts = store.department_counts()
+    counts = store.reports.department_counts()
     assert {d["name"]: d["items"] for d in listing} == {
         d.short_name: counts.get(d.short_name, 0) for d in gazetteer().departments
     }
@@ -1019,7 +1019,7 @@ def test_a_department_never_mentioned_says_so(client, store):
     never = next(
         d.short_name
         for d in gazetteer().departments
-        if d.short_name not in store.department_counts()
+        if d.short_name not in store.reports.department_counts()
     )
     doc = page(client, f"/departments/{never}")
 

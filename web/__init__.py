@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from service.config import Config
+
 from . import departments, errors, imports, issues, search, security
-from .config import Config
 from .context import init_app
 from .filters import register_filters
 

@@ -6,8 +6,7 @@ from flask import Flask, current_app, g
 
 from archive.store import Store
 from indexer.index import SearchIndex
-
-from .config import Config
+from service.config import Config
 
 INDEX_KEY = "bulletins.index"
 

@@ -33,7 +33,7 @@ def page_number() -> int:
 
 @bp.get("/departments/")
 def index():
-    counts = get_store().department_counts()
+    counts = get_store().reports.department_counts()
     groups: dict[str, list[tuple[Department, int]]] = {}
     for department in gazetteer().departments:
         groups.setdefault(department.kind or "其他", []).append(
@@ -44,7 +44,7 @@ def index():
 
 @bp.get("/api/departments")
 def api_index():
-    counts = get_store().department_counts()
+    counts = get_store().reports.department_counts()
     return jsonify(
         [
             {
@@ -67,11 +67,13 @@ def show(name: str):
         if request.args:
             target += "?" + urlencode(list(request.args.items(multi=True)))
         return redirect(target, 301)
-    report = get_store().department_report(department, page_number(), PAGE_SIZE)
+    report = get_store().reports.department_report(department, page_number(), PAGE_SIZE)
     chart = monthly_bars(report.months, f"{department.short_name}每月被提及的条目数")
     return render_template("department.html", r=report, department=department, chart=chart)
 
 
 @bp.get("/api/departments/<name>")
 def api_show(name: str):
-    return jsonify(get_store().department_report(resolve(name), page_number(), PAGE_SIZE).to_json())
+    return jsonify(
+        get_store().reports.department_report(resolve(name), page_number(), PAGE_SIZE).to_json()
+    )

@@ -16,7 +16,9 @@ bp = Blueprint("imports", __name__)
 @bp.get("/imports")
 def page():
     store = get_store()
-    return render_template("imports.html", problems=store.problems(), sources=store.sources())
+    return render_template(
+        "imports.html", problems=store.reports.problems(), sources=store.reports.sources()
+    )
 
 
 @bp.get("/api/imports")
@@ -24,7 +26,7 @@ def api():
     store = get_store()
     return jsonify(
         {
-            "problems": [p.to_json() for p in store.problems()],
-            "sources": [s.to_json() for s in store.sources()],
+            "problems": [p.to_json() for p in store.reports.problems()],
+            "sources": [s.to_json() for s in store.reports.sources()],
         }
     )

@@ -22,13 +22,13 @@ def load_issue(issue_id: str) -> Issue:
 def index():
     store = get_store()
     return render_template(
-        "issues.html", issues=store.summaries(), problems=len(store.problem_paths())
+        "issues.html", issues=store.reports.summaries(), problems=store.reports.problem_count()
     )
 
 
 @bp.get("/api/issues")
 def api_index():
-    return jsonify([s.to_json() for s in get_store().summaries()])
+    return jsonify([s.to_json() for s in get_store().reports.summaries()])
 
 
 @bp.get("/issues/<issue_id>")
@@ -69,7 +69,7 @@ def api_item(issue_id: str, anchor: str):
 
 
 def render_issue(issue: Issue, target: str | None):
-    older, newer = get_store().neighbours(issue.issue_id)
+    older, newer = get_store().reports.neighbours(issue.issue_id)
     citations = {node.anchor: issue.citation(node.anchor) for _, node in issue.walk_items()}
     citations.update({a.anchor: issue.citation(a.anchor) for a in issue.attachments})
     return render_template(

@@ -10,13 +10,12 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from archive.departments import gazetteer
 from indexer.search import SearchRequest, SearchResult, search
+from service.export import EXPORT_LIMIT, hits_csv
 
 from .context import config, get_index, get_store
-from .export import hits_csv
 
 bp = Blueprint("search", __name__)
 
-EXPORT_LIMIT = 5000
 FACET_TITLES = {"department": "部门", "section": "栏目", "kind": "类型", "year": "年份"}
 
 
@@ -34,13 +33,13 @@ def page():
     search_request, result = run_search()
     if result is None:
         store = get_store()
-        counts = store.department_counts()
+        counts = store.reports.department_counts()
         issuer = {d.short_name for d in gazetteer().departments if d.kind == "编制发布单位"}
         top = sorted(((n, c) for n, c in counts.items() if n not in issuer), key=lambda kv: -kv[1])[
             :16
         ]
         return render_template(
-            "home.html", req=search_request, issues=store.summaries()[:8], top=top
+            "home.html", req=search_request, issues=store.reports.summaries(limit=8), top=top
         )
     return render_template(
         "search.html",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from indexer.search import Hit
 
+EXPORT_LIMIT = 5000  # hits in an export: every hit of any real search, bounded
 HEADER = ["条目", "链接", "期号", "栏目", "序号", "起始日期", "结束日期", "部门", "内容"]
 
 

@@ -1,0 +1,213 @@
+"""The read models: lists and reports the pages and commands show, each one query or a few.
+
+Reading only: everything here is a SELECT over the store's tables, turned
+into the records of `records`. Whole issues are the store's (`Store.load`).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from .departments import Department, gazetteer
+from .model import Source, chinese_numeral
+from .problems import Problem
+from .records import (
+    AssessmentRow,
+    DepartmentCount,
+    DepartmentReport,
+    Imports,
+    IssueSummary,
+    ItemRecord,
+    ProblemRecord,
+    SourceRecord,
+)
+from .rows import attachment_row
+
+DEPARTMENT_PAGE = 50  # items on a page of a department
+
+
+class Reports:
+    """Queries over one store's connection (see `Store.reports`)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- files ------------------------------------------------------------
+
+    def imports(self) -> Imports:
+        return Imports(self.problems(), self.sources())
+
+    def problems(self) -> list[ProblemRecord]:
+        """Files whose last ingest failed or was a duplicate, most recent first."""
+        rows = self.db.query("SELECT * FROM problems ORDER BY seen_at DESC, path")
+        return [
+            ProblemRecord(
+                path=r["path"],
+                sha256=r["sha256"],
+                size=r["size"],
+                seen_at=r["seen_at"],
+                problem=Problem(r["code"], r["detail"] or ""),
+            )
+            for r in rows
+        ]
+
+    def sources(self) -> list[SourceRecord]:
+        """Every file that gave an issue, newest ingest first."""
+        rows = self.db.query(
+            "SELECT * FROM sources WHERE issue_id IS NOT NULL ORDER BY ingested_at DESC, path"
+        )
+        return [SourceRecord(**r) for r in rows]
+
+    def problem_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
+
+    # -- issues -----------------------------------------------------------
+
+    def summaries(self, limit: int = -1) -> list[IssueSummary]:
+        """Issues, newest period first (all of them, or the first `limit`)."""
+        return self._summaries("1", [], limit=limit)
+
+    def _summaries(
+        self, where: str, params: list, order: str = "DESC", limit: int = -1
+    ) -> list[IssueSummary]:
+        rows = self.db.query(
+            f"""SELECT i.*, (SELECT count(*) FROM items WHERE items.issue_id = i.issue_id) AS n
+                FROM issues i WHERE {where}
+                ORDER BY coalesce(period_start, published) {order}, issue_id {order} LIMIT ?""",
+            [*params, limit],
+        )
+        return [
+            IssueSummary(
+                issue_id=r["issue_id"],
+                kind=r["kind"],
+                number=r["number"],
+                total_number=r["total_number"],
+                period_start=r["period_start"],
+                period_end=r["period_end"],
+                published=r["published"],
+                title=r["title"],
+                items=r["n"],
+                source=Source(r["source_path"], r["source_sha256"]),
+            )
+            for r in rows
+        ]
+
+    def neighbours(self, issue_id: str) -> tuple[IssueSummary | None, IssueSummary | None]:
+        """The previous and next issue of the same kind, by period (two indexed lookups, not a scan)."""
+        rows = list(
+            self.db.query(
+                "SELECT kind, coalesce(period_start, published) AS day FROM issues WHERE issue_id = ?",
+                [issue_id],
+            )
+        )
+        if not rows:
+            return None, None
+        kind, day = rows[0]["kind"], rows[0]["day"]
+        key = "(coalesce(period_start, published) {} ? OR (coalesce(period_start, published) = ? AND issue_id {} ?))"
+        older = self._summaries(
+            f"kind = ? AND {key.format('<', '<')}", [kind, day, day, issue_id], "DESC", 1
+        )
+        newer = self._summaries(
+            f"kind = ? AND {key.format('>', '>')}", [kind, day, day, issue_id], "ASC", 1
+        )
+        return (older[0] if older else None), (newer[0] if newer else None)
+
+    # -- departments ------------------------------------------------------
+
+    def department_counts(self) -> dict[str, int]:
+        """Department short name -> number of items that mention it."""
+        rows = self.db.query(
+            "SELECT department, count(*) AS n FROM item_departments GROUP BY department"
+        )
+        return {r["department"]: r["n"] for r in rows}
+
+    def departments(self) -> list[DepartmentCount]:
+        """Every department of the gazetteer, in its order, with its item count (0 if none)."""
+        counts = self.department_counts()
+        return [DepartmentCount(d, counts.get(d.short_name, 0)) for d in gazetteer().departments]
+
+    def department_report(
+        self, department: Department, page: int = 1, page_size: int = DEPARTMENT_PAGE
+    ) -> DepartmentReport:
+        name = department.short_name
+        total = self.db.execute(
+            "SELECT count(*) FROM item_departments WHERE department = ?", [name]
+        ).fetchone()[0]
+        return DepartmentReport(
+            department=department,
+            total=total,
+            page=page,
+            pages=max(1, -(-total // page_size)),
+            months=self.department_months(name),
+            items=self.department_items(name, limit=page_size, offset=(page - 1) * page_size),
+            assessments=self.department_assessments(name),
+        )
+
+    def department_items(
+        self, department: str, limit: int = DEPARTMENT_PAGE, offset: int = 0
+    ) -> list[ItemRecord]:
+        """Items that mention a department, newest event first."""
+        rows = self.db.query(
+            """SELECT i.issue_id, i.anchor, i.label, i.text, i.date_from, i.date_to, i.item_id,
+                      (SELECT group_concat(department, ',') FROM
+                          (SELECT department FROM item_departments x WHERE x.item_id = i.item_id ORDER BY ord)
+                      ) AS departments,
+                      s.number AS section_number, s.title AS section_title, s.name AS section_name,
+                      iss.title AS issue_title
+               FROM item_departments d
+               JOIN items i ON i.item_id = d.item_id
+               JOIN issues iss ON iss.issue_id = i.issue_id
+               JOIN sections s ON s.issue_id = i.issue_id AND s.number = i.section_number
+               WHERE d.department = ?
+               ORDER BY i.date_from DESC, coalesce(iss.period_start, iss.published) DESC, i.position
+               LIMIT ? OFFSET ?""",
+            [department, limit, offset],
+        )
+        return [
+            ItemRecord(
+                issue_id=r["issue_id"],
+                anchor=r["anchor"],
+                issue_title=r["issue_title"],
+                section=r["section_name"],
+                section_title=f"{chinese_numeral(r['section_number'])}、{r['section_title']}",
+                label=r["label"],
+                text=r["text"],
+                date_from=r["date_from"],
+                date_to=r["date_to"],
+                departments=r["departments"].split(",") if r["departments"] else [],
+            )
+            for r in rows
+        ]
+
+    def department_months(self, department: str) -> list[tuple[str, int]]:
+        """(YYYY-MM, items) for each month with an item mentioning the department, oldest first."""
+        rows = self.db.query(
+            """SELECT substr(i.date_from, 1, 7) AS month, count(*) AS n
+               FROM item_departments d JOIN items i ON i.item_id = d.item_id
+               WHERE d.department = ? AND i.date_from IS NOT NULL
+               GROUP BY month ORDER BY month""",
+            [department],
+        )
+        return [(r["month"], r["n"]) for r in rows]
+
+    def department_assessments(self, department: str) -> list[AssessmentRow]:
+        """The department's rows in the 窗口考核结果 tables, newest issue first."""
+        rows = self.db.query(
+            """SELECT r.*, a.title AS attachment_title, iss.title AS issue_title
+               FROM attachment_rows r
+               JOIN attachments a ON a.issue_id = r.issue_id AND a.number = r.attachment_number
+               JOIN issues iss ON iss.issue_id = r.issue_id
+               WHERE r.department = ?
+               ORDER BY coalesce(iss.period_start, iss.published) DESC""",
+            [department],
+        )
+        return [
+            AssessmentRow(
+                issue_id=r["issue_id"],
+                issue_title=r["issue_title"],
+                attachment=r["attachment_number"],
+                title=r["attachment_title"],
+                row=attachment_row(r),
+            )
+            for r in rows
+        ]

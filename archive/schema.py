@@ -1,0 +1,150 @@
+"""The store's tables, defined as the migrations that build them (sqlite-utils' `Migrations`).
+
+Why migrations rather than one CREATE per table: archives outlive versions of
+this program. Each step below is applied once to every archive, in order, and
+recorded in the `_sqlite_migrations` table; a new version adds a step and never
+edits an old one. `meta.schema_version` is the number of steps an archive has:
+read on every open, it lets an archive that is current skip the migration
+machinery, and makes an archive written by a newer version refuse to open
+instead of being misread.
+
+Archives made before the steps were recorded (schema 1 and 2) have the tables
+but no record: the first two steps create only what is missing, so on those
+archives they record what is there and add what is not; until it is recorded,
+an archive is not current.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("bulletins")
+
+
+class SchemaError(RuntimeError):
+    """The archive file cannot be used by this version of the program."""
+
+
+@MIGRATIONS(name="m001_issues")
+def _issues(db: Database) -> None:
+    """Sources, issues and their parts: the tables of the first release."""
+    db["sources"].create(
+        {"path": str, "sha256": str, "size": int, "ingested_at": str, "issue_id": str},
+        pk="path",
+        if_not_exists=True,
+    )
+    db["issues"].create(
+        {
+            "issue_id": str,
+            "kind": str,
+            "number": int,
+            "total_number": int,
+            "year": int,
+            "period_start": str,
+            "period_end": str,
+            "published": str,
+            "title": str,
+            "header": str,
+            "report_to": str,
+            "send_to": str,
+            "copies": int,
+            "source_path": str,
+            "source_sha256": str,
+        },
+        pk="issue_id",
+        if_not_exists=True,
+    )
+    db["sections"].create(
+        {"issue_id": str, "number": int, "title": str, "name": str},
+        pk=("issue_id", "number"),
+        if_not_exists=True,
+    )
+    db["items"].create(
+        {
+            "item_id": str,
+            "issue_id": str,
+            "section_number": int,
+            "anchor": str,
+            "parent_anchor": str,
+            "position": int,
+            "depth": int,
+            "label": str,
+            "text": str,
+            "date_from": str,
+            "date_to": str,
+        },
+        pk="item_id",
+        if_not_exists=True,
+    )
+    db["item_departments"].create(
+        {"item_id": str, "department": str, "mentions": int, "ord": int},
+        pk=("item_id", "department"),
+        if_not_exists=True,
+    )
+    db["attachments"].create(
+        {"issue_id": str, "number": int, "title": str, "columns": str, "lines": str},
+        pk=("issue_id", "number"),
+        if_not_exists=True,
+    )
+    db["attachment_rows"].create(
+        {
+            "issue_id": str,
+            "attachment_number": int,
+            "position": int,
+            "seq": int,
+            "name": str,
+            "department": str,
+            "base": float,
+            "deduction": float,
+            "bonus": float,
+            "score": float,
+        },
+        pk=("issue_id", "attachment_number", "position"),
+        if_not_exists=True,
+    )
+    db["items"].create_index(["issue_id"], if_not_exists=True)
+    db["item_departments"].create_index(["department"], if_not_exists=True)
+    db["attachment_rows"].create_index(["department"], if_not_exists=True)
+    db["sources"].create_index(["sha256"], if_not_exists=True)
+    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+
+
+@MIGRATIONS(name="m002_problems")
+def _problems(db: Database) -> None:
+    """Files whose last ingest did not store them, with the reason (schema 2)."""
+    db["problems"].create(
+        {"path": str, "sha256": str, "size": int, "seen_at": str, "code": str, "detail": str},
+        pk="path",
+        if_not_exists=True,
+    )
+
+
+SCHEMA_VERSION = 2  # the number of steps above
+
+
+def schema_version(db: Database) -> int | None:
+    """The number of steps the archive has had; None for a new, empty file."""
+    if not db["meta"].exists():
+        return None
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def is_current(db: Database) -> bool:
+    """Every step of this version applied and recorded: nothing to do on opening."""
+    return schema_version(db) == SCHEMA_VERSION and db[MIGRATIONS.migrations_table].exists()
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply the steps this archive lacks, record its version, and name the steps applied.
+
+    The caller holds the write lock: one process migrates, the others wait and
+    then find nothing pending.
+    """
+    pending = [step.name for step in MIGRATIONS.pending(db)]
+    MIGRATIONS.apply(db)
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+        [str(SCHEMA_VERSION)],
+    )
+    return pending

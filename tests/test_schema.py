@@ -1,0 +1,135 @@
+"""archive.schema: the tables as migrations, and archives written by earlier versions opening in this one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+import archive.store
+from archive.ingest import ingest_file
+from archive.schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate
+from archive.store import Store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STEPS = ["m001_issues", "m002_problems"]
+
+
+def archive_of_schema(version: int, path: Path) -> Path:
+    """A data file restored from the dump of an archive that an earlier version wrote."""
+    with sqlite3.connect(path) as db:
+        db.executescript((FIXTURES / f"archive-schema-{version}.sql").read_text("utf-8"))
+    db.close()
+    return path
+
+
+def recorded_steps(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT name FROM _sqlite_migrations ORDER BY id").fetchall()
+    db.close()
+    return [name for (name,) in rows]
+
+
+def stored_version(path: Path) -> str:
+    with sqlite3.connect(path) as db:
+        (value,) = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    db.close()
+    return value
+
+
+def dump(path: Path) -> list[str]:
+    """The archive's schema and rows as SQL, read through a connection of its own."""
+    with sqlite3.connect(path) as db:
+        lines = list(db.iterdump())
+    db.close()
+    return lines
+
+
+def test_the_schema_version_counts_the_steps():
+    assert SCHEMA_VERSION == len(STEPS)
+    assert [m.name for m in MIGRATIONS.pending(Database(memory=True))] == STEPS
+
+
+def test_a_new_archive_has_every_step_recorded_and_the_current_version(tmp_path):
+    store = Store(tmp_path / "archive.db")
+    store.close()
+
+    assert recorded_steps(tmp_path / "archive.db") == STEPS
+    assert stored_version(tmp_path / "archive.db") == str(SCHEMA_VERSION)
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_archive_of_an_earlier_schema_opens_with_its_issue_and_takes_new_ones(
+    tmp_path, corpus_dir, version
+):
+    path = archive_of_schema(version, tmp_path / "archive.db")
+
+    store = Store(path)
+
+    assert store.issue_ids() == ["weekly-2024-01-02"]
+    issue = store.load("weekly-2024-01-02")
+    assert issue.title == "《窗口工作周报》2024年第1期（总第472期）"
+    assert len(issue.attachments[0].rows) == 29
+    assert store.source("/bulletins/2024-weekly-01.txt").issue_id == "weekly-2024-01-02"
+    assert recorded_steps(path) == STEPS
+    assert stored_version(path) == str(SCHEMA_VERSION)
+    assert ingest_file(store, corpus_dir / "2024-weekly-37.txt").status == "added"
+    assert store.issue_ids() == ["weekly-2024-01-02", "weekly-2024-09-09"]
+    store.close()
+
+
+def test_the_problems_an_archive_of_schema_2_remembers_are_kept(tmp_path):
+    store = Store(archive_of_schema(2, tmp_path / "archive.db"))
+
+    [problem] = store.reports.problems()
+
+    assert (problem.path, problem.problem.code) == ("/bulletins/scan.txt", "empty")
+    store.close()
+
+
+def test_an_archive_of_schema_1_gains_the_problems_table(tmp_path, corpus_dir):
+    store = Store(archive_of_schema(1, tmp_path / "archive.db"))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    assert ingest_file(store, empty).status == "failed"
+
+    assert [p.problem.code for p in store.reports.problems()] == ["empty"]
+    store.close()
+
+
+def test_an_archive_written_by_a_newer_version_refuses_to_open_and_is_left_as_it_was(tmp_path):
+    path = archive_of_schema(2, tmp_path / "archive.db")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION + 1])
+    db.close()
+    before = dump(path)
+
+    with pytest.raises(SchemaError, match="newer version of bulletins") as raised:
+        Store(path)
+
+    assert str(path) in str(raised.value)
+    assert dump(path) == before
+
+
+def test_a_migration_interrupted_after_its_steps_leaves_the_archive_as_it_was(
+    tmp_path, monkeypatch
+):
+    """The steps and the version are written in one transaction with the lock held."""
+    path = archive_of_schema(1, tmp_path / "archive.db")
+    before = dump(path)
+
+    def interrupted(db):
+        migrate(db)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(archive.store, "migrate", interrupted)
+    with pytest.raises(sqlite3.OperationalError):
+        Store(path)
+    monkeypatch.undo()
+
+    assert dump(path) == before
+    Store(path).close()
+    assert recorded_steps(path) == STEPS
