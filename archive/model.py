@@ -88,6 +88,11 @@ class Section:
     def numeral(self) -> str:
         return chinese_numeral(self.number)
 
+    @property
+    def heading(self) -> str:
+        """As printed: "一、智慧政务能力提升项目推进情况"."""
+        return section_heading(self.number, self.title)
+
     def to_json(self, issue_id: str) -> dict:
         return {
             "number": self.number,
@@ -254,6 +259,27 @@ class Issue:
                 return section, item
         return None
 
+    def item_to_json(self, anchor: str) -> dict | None:
+        """One item, sub-item or attachment, with its issue, section and citation: the shape of
+        /api/items/ID/ANCHOR and of `bulletins show ID/ANCHOR --json`. None if there is none.
+
+        `section` and `section_title` mean what they mean in a search hit: the facet name,
+        and the heading as printed (None for an attachment, which is in no section).
+        """
+        found = self.find(anchor)
+        if found is None:
+            return None
+        section, node = found
+        return {
+            "item_id": item_id(self.issue_id, anchor),
+            **node.to_json(self.issue_id),
+            "issue_id": self.issue_id,
+            "issue_title": self.title,
+            "section": section.name if section else None,
+            "section_title": section.heading if section else None,
+            "citation": self.citation(anchor),
+        }
+
     def citation(self, anchor: str) -> str | None:
         """How to cite one item: 《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）."""
         found = self.find(anchor)
@@ -270,7 +296,7 @@ class Issue:
             current = next(i for i in items if i.anchor == prefix)
             labels.append(current.label)
             items = current.children
-        return f"{self.title}{section.numeral}、{section.title}{''.join(labels)}"
+        return f"{self.title}{section.heading}{''.join(labels)}"
 
     def item_count(self) -> int:
         return sum(1 for _ in self.walk_items())
@@ -282,6 +308,11 @@ def period_label(start: date, end: date) -> str:
 
 
 NUMERALS = "一二三四五六七八九"
+
+
+def section_heading(number: int, title: str) -> str:
+    """A section's heading as the bulletins print it: its numeral, 、, its title."""
+    return f"{chinese_numeral(number)}、{title}"
 
 
 def chinese_numeral(n: int) -> str:

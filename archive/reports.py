@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .departments import Department, gazetteer
-from .model import Source, chinese_numeral
+from .model import Source, section_heading
 from .problems import Problem
 from .records import (
     AssessmentRow,
@@ -169,7 +169,7 @@ class Reports:
                 anchor=r["anchor"],
                 issue_title=r["issue_title"],
                 section=r["section_name"],
-                section_title=f"{chinese_numeral(r['section_number'])}、{r['section_title']}",
+                section_title=section_heading(r["section_number"], r["section_title"]),
                 label=r["label"],
                 text=r["text"],
                 date_from=r["date_from"],

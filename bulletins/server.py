@@ -20,7 +20,7 @@ import sys
 from flask import Flask
 from waitress import serve
 
-from web.context import index_of
+from web.context import archive_of
 
 
 class ListenError(RuntimeError):
@@ -38,14 +38,15 @@ def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) ->
     options = {"threads": threads, "ident": "bulletins", "_quiet": True}
     if workers <= 1:
         listener = _listen(host, port)
-        index_of(app).warm()
-        serve(app, sockets=[listener], **options)
+        archive_of(app).warm()
+        try:
+            serve(app, sockets=[listener], **options)
+        finally:
+            archive_of(app).close()
         return
     _listen(host, port, reuse_port=True).close()  # a port in use fails here, not in a worker
-    index_of(
-        app
-    ).warm()  # jieba's dictionary and the table, loaded once: the workers share their pages
-    index_of(app).close()
+    archive_of(app).warm()  # jieba's dictionary and the table, loaded once: the workers share them
+    archive_of(app).close()
     children = []
     for _ in range(workers):
         pid = os.fork()
@@ -54,7 +55,7 @@ def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) ->
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
                 listener = _listen(host, port, reuse_port=True)
-                index_of(app).warm()
+                archive_of(app).warm()
                 serve(app, sockets=[listener], **options)
             finally:
                 os._exit(0)

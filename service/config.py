@@ -1,4 +1,4 @@
-"""Configuration in one place: where the data lives and how the server listens."""
+"""Configuration in one place: where the data lives, how the server listens, how many processes work."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEFAULT_DATA_DIR = "bulletins-data"
 DATA_ENV = "BULLETINS_DATA"
+PROCESSES = max(1, min(4, os.cpu_count() or 1))  # that parse and segment in parallel
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8080
     page_size: int = 20
+    processes: int = PROCESSES  # of an ingest or a rebuild
 
     @property
     def db_path(self) -> Path:

@@ -1,7 +1,10 @@
-"""Shared fixtures: the corpus, a fresh data dir, a CLI runner, and archives built once.
+"""Shared fixtures: the corpus, a fresh data dir, a CLI runner, and the one session archive.
 
-Kept generic on purpose: test modules add their own local fixtures where they
-need something more specific.
+The session archive is the bundled corpus stored and indexed once, through
+`service.archive.Archive` as the CLI does it. The tests that only read share
+it (its store, the web app and the CLI all open it); a test that writes takes
+a copy of its own (`archive_copy`). Test modules add their own local fixtures
+where they need something more specific.
 """
 
 from __future__ import annotations
@@ -11,13 +14,27 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
-from archive.ingest import collect, ingest_file, ingest_files
 from archive.store import Store
-from indexer.index import SearchIndex
+from service.archive import Archive
 from service.config import Config
+from web import create_app
+from web.context import archive_of
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+
+# Nothing written into the checkout (.hypothesis/), and no deadlines on a shared 2-core machine.
+settings.register_profile("bulletins", database=None, deadline=None)
+settings.load_profile("bulletins")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-screenshot",
+        action="store_true",
+        help="Write docs/screenshot-search.png (tests/test_e2e.py); otherwise it goes to a temp dir.",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -44,32 +61,38 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture(scope="session")
-def ingested_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path):
-    """A Store with the corpus ingested once per session; its data dir is `.path.parent`.
-
-    Read-only for the tests that share it: a test that writes makes its own.
-    """
-    config = Config.load(tmp_path_factory.mktemp("ingested"))
-    store = Store(config.db_path)
-    outcomes = [ingest_file(store, path) for path in collect([corpus_dir])]
-    failed = [o for o in outcomes if o.status != "added"]
-    assert not failed, f"the corpus should ingest cleanly: {failed}"
-    yield store
-    store.close()
+def indexed_archive(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """The data dir of the session archive: the corpus stored and indexed (never written)."""
+    data = tmp_path_factory.mktemp("indexed") / "data"
+    with Archive(Config.load(data)) as archive:
+        report = archive.ingest([corpus_dir])
+    assert [o.status for o in report.outcomes] == ["added"] * 5, report.outcomes
+    return data
 
 
 @pytest.fixture(scope="session")
-def indexed_archive(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
-    """A data dir with the corpus stored and indexed, built once per session (never written)."""
-    data = tmp_path_factory.mktemp("indexed") / "data"
-    store = Store(data / "archive.db")
-    assert all(o.status == "added" for o in ingest_files(store, collect([corpus_dir])))
-    SearchIndex(data / "index").sync(store)
+def ingested_store(indexed_archive: Path):
+    """The session archive's store (read-only: a test that writes makes its own)."""
+    store = Store(indexed_archive / "archive.db")
+    yield store
     store.close()
-    return data
 
 
 @pytest.fixture
 def archive_copy(indexed_archive: Path, tmp_path: Path) -> Path:
     """A data dir of this test's own: a copy of `indexed_archive`, free to write to."""
     return Path(shutil.copytree(indexed_archive, tmp_path / "data", symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def app(indexed_archive: Path):
+    """The web app on the session archive, as a server runs it (errors become pages)."""
+    app = create_app(Config.load(indexed_archive))
+    app.config["TESTING"] = False  # user input must never raise: errors become pages
+    yield app
+    archive_of(app).close()
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    return app.test_client()

@@ -1,38 +1,31 @@
-"""The `bulletins` command through click's CliRunner, always against an archive in tmp_path."""
+"""The `bulletins` command through click's CliRunner, against the session archive or one in tmp_path.
+
+Its help and its README entry are tests/test_docs.py's; that its --json equals the API's,
+tests/test_twins.py's.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 
 from bulletins.cli import main
 
-NEWEST_FIRST = [
-    "monthly-2025-06",
-    "monthly-2025-01",
-    "weekly-2024-12-09",
-    "weekly-2024-09-09",
-    "weekly-2024-01-02",
-]
-ISSUE_KEYS = {
-    "issue_id", "kind", "number", "total_number", "period_start", "period_end", "published",
-    "title", "url", "sections", "attachments", "source",
-}  # fmt: skip
-ITEM_KEYS = {
-    "item_id", "anchor", "label", "date_from", "date_to", "departments", "text", "children",
-}  # fmt: skip
+from brief import HIT_KEYS, ISSUE_KEYS, ITEM_KEYS, NEWEST_FIRST
+from dom import HOST
 
 
 @pytest.fixture
-def archive(ingested_store) -> str:
-    """--data-dir of the archive with the corpus ingested (shared: only read it)."""
-    return str(ingested_store.path.parent)
+def archive(indexed_archive) -> str:
+    """--data-dir of the session archive, stored and indexed (shared: only read it)."""
+    return str(indexed_archive)
 
 
 def run(runner, *args: str, **kwargs):
@@ -246,30 +239,50 @@ def test_show_prints_attachment_rows_and_footer(runner, archive):
     assert "（共印103份）" in out
 
 
-# --- help ---------------------------------------------------------------------
+def test_show_of_an_item_prints_its_citation_permalink_and_text(runner, archive):
+    out = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09/s1-2").stdout
+
+    citation, permalink, blank, text, meta = out.splitlines()[:5]
+    assert (
+        citation
+        == "《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）"
+    )
+    assert permalink == "/items/weekly-2024-09-09/s1-2" and blank == ""
+    assert text.startswith("（二）9月11日，")
+    assert meta.startswith("  [s1-2] 2024-09-11")
 
 
-def test_the_group_has_help_text():
-    assert main.help and main.help.strip()
+def test_show_of_an_anchor_the_issue_lacks_fails_with_a_clear_message(runner, archive):
+    result = runner.invoke(main, ["--data-dir", archive, "show", "weekly-2024-09-09/s9-9"])
+
+    assert result.exit_code == 1
+    assert "《窗口工作周报》2024年第37期（总第508期） has no item 's9-9'" in result.output
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
-def test_every_command_has_help_text(runner, name):
-    command: click.Command = main.commands[name]
-    assert command.help and command.help.strip(), f"`bulletins {name}` has no help text"
-
-    result = run(runner, name, "--help")
-
-    assert result.exit_code == 0
-    first_line = command.help.strip().splitlines()[0]
-    assert " ".join(first_line.split()) in " ".join(result.output.split())
+# --- departments ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
-def test_every_option_has_help_text(name):
-    for param in main.commands[name].params:
-        if isinstance(param, click.Option):
-            assert param.help, f"`bulletins {name} {param.opts[0]}` has no help text"
+def test_departments_lists_them_most_mentioned_first(runner, archive):
+    lines = run(runner, "--data-dir", archive, "departments").stdout.splitlines()
+
+    counts = [int(line.split()[0]) for line in lines]
+    assert counts == sorted(counts, reverse=True) and counts[-1] == 0
+    assert "    4  公安厅（四川省公安厅）" in lines
+
+
+def test_a_department_under_an_alias_prints_its_report(runner, archive):
+    out = run(runner, "--data-dir", archive, "departments", "住建厅").stdout
+
+    assert out.startswith("住房城乡建设厅（四川省住房和城乡建设厅）：3 条条目，第 1/1 页")
+    assert "考核：《窗口工作周报》2024年第1期（总第472期）" in out and "实得分 102" in out
+    assert "[weekly-2024-12-09/s3-2]" in out
+
+
+def test_an_unknown_department_is_a_clear_error(runner, archive):
+    result = runner.invoke(main, ["--data-dir", archive, "departments", "国务院办公厅"])
+
+    assert result.exit_code == 1
+    assert "unknown department '国务院办公厅'" in result.output
 
 
 # --- search and reindex ---------------------------------------------------------
@@ -280,25 +293,10 @@ POLICE_ITEMS = {  # tests/fixtures: the items that mention 公安厅
     "monthly-2025-01/s5-3",
     "monthly-2025-06/s4-1",
 }
-HIT_KEYS = {
-    "item_id", "issue_id", "url", "kind", "issue_title", "section", "label",
-    "date_from", "date_to", "departments", "snippet", "text",
-}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def searchable(tmp_path_factory, corpus_dir) -> str:
-    """--data-dir of an archive with the corpus ingested through the CLI (which indexes it)."""
-    data = tmp_path_factory.mktemp("searchable") / "data"
-    result = CliRunner().invoke(
-        main, ["--data-dir", str(data), "ingest", str(corpus_dir)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return str(data)
-
-
-def test_search_json_has_the_search_shape_of_the_brief(runner, searchable):
-    result = run(runner, "--data-dir", searchable, "search", "公安厅", "--json")
+def test_search_json_has_the_search_shape_of_the_brief(runner, archive):
+    result = run(runner, "--data-dir", archive, "search", "公安厅", "--json")
 
     assert result.exit_code == 0
     data = json.loads(result.stdout)
@@ -315,9 +313,9 @@ def test_search_json_has_the_search_shape_of_the_brief(runner, searchable):
     assert ["公安厅", 4] in data["facets"]["department"]
 
 
-def test_search_with_filters_and_no_query_lists_the_matching_items(runner, searchable):
+def test_search_with_filters_and_no_query_lists_the_matching_items(runner, archive):
     result = run(
-        runner, "--data-dir", searchable, "search", "--dept", "住建厅", "--sort", "date", "--json"
+        runner, "--data-dir", archive, "search", "--dept", "住建厅", "--sort", "date", "--json"
     )
 
     hits = json.loads(result.stdout)["hits"]
@@ -328,9 +326,9 @@ def test_search_with_filters_and_no_query_lists_the_matching_items(runner, searc
     ]
 
 
-def test_search_prints_a_readable_list(runner, searchable):
+def test_search_prints_a_readable_list(runner, archive):
     result = run(
-        runner, "--data-dir", searchable, "search", "公安厅", "--dept", "公安厅", "--kind", "weekly"
+        runner, "--data-dir", archive, "search", "公安厅", "--dept", "公安厅", "--kind", "weekly"
     )
 
     assert result.exit_code == 0
@@ -346,8 +344,22 @@ def test_search_prints_a_readable_list(runner, searchable):
     assert "<mark>" not in out
 
 
-def test_search_without_query_or_filters_is_an_error(runner, searchable):
-    result = runner.invoke(main, ["--data-dir", searchable, "search"])
+def test_search_csv_is_the_web_export_with_permalinks_as_paths(runner, archive, client):
+    printed = run(runner, "--data-dir", archive, "search", "公安厅", "--csv").stdout
+    exported = client.get("/search.csv?q=公安厅").get_data(as_text=True)
+
+    mine, theirs = csv_rows(printed), csv_rows(exported)
+    assert printed.startswith("\ufeff") and len(mine) == 1 + 5
+    assert [row[1] for row in mine[1:]] == [row[1].removeprefix(HOST) for row in theirs[1:]]
+    assert [row[:1] + row[2:] for row in mine] == [row[:1] + row[2:] for row in theirs]
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_search_without_query_or_filters_is_an_error(runner, archive):
+    result = runner.invoke(main, ["--data-dir", archive, "search"])
 
     assert result.exit_code != 0
     assert isinstance(result.exception, SystemExit)
@@ -368,8 +380,8 @@ def test_search_without_query_or_filters_is_an_error(runner, searchable):
         (["，。"], "没有可检索"),
     ],
 )
-def test_bad_searches_exit_non_zero_with_a_message_and_no_traceback(runner, searchable, args, says):
-    result = runner.invoke(main, ["--data-dir", searchable, "search", *args])
+def test_bad_searches_exit_non_zero_with_a_message_and_no_traceback(runner, archive, args, says):
+    result = runner.invoke(main, ["--data-dir", archive, "search", *args])
 
     assert result.exit_code != 0
     assert isinstance(result.exception, SystemExit)
@@ -377,13 +389,39 @@ def test_bad_searches_exit_non_zero_with_a_message_and_no_traceback(runner, sear
     assert "Traceback" not in result.output
 
 
-def test_reindex_prints_the_document_count(runner, searchable):
-    result = run(runner, "--data-dir", searchable, "reindex")
+def test_reindex_prints_the_document_count(runner, archive_copy):
+    result = run(runner, "--data-dir", str(archive_copy), "reindex")
 
     assert result.exit_code == 0
     assert result.stdout.strip() == "index rebuilt: 62 documents"  # 61 items, 1 attachment
-    again = json.loads(run(runner, "--data-dir", searchable, "search", "公安厅", "--json").stdout)
-    assert POLICE_ITEMS <= {hit["item_id"] for hit in again["hits"]}
+    again = run(runner, "--data-dir", str(archive_copy), "search", "公安厅", "--json")
+    assert POLICE_ITEMS <= {hit["item_id"] for hit in json.loads(again.stdout)["hits"]}
+
+
+def test_a_search_builds_a_missing_index_first_and_says_so(runner, archive_copy):
+    (archive_copy / "index").unlink()
+
+    result = run(runner, "--data-dir", str(archive_copy), "search", "公安厅", "--json")
+
+    assert result.exit_code == 0
+    assert "the search index was missing or from another version: built it (5 issues)" in (
+        result.stderr
+    )
+    assert POLICE_ITEMS <= {hit["item_id"] for hit in json.loads(result.stdout)["hits"]}
+    again = run(runner, "--data-dir", str(archive_copy), "search", "公安厅", "--json")
+    assert again.stderr == "", "a current index is used as it is"
+
+
+def test_an_archive_written_by_a_newer_version_is_a_clear_error(runner, archive_copy):
+    with sqlite3.connect(archive_copy / "archive.db") as db:
+        db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    db.close()
+
+    result = runner.invoke(main, ["--data-dir", str(archive_copy), "issues"])
+
+    assert result.exit_code == 1
+    assert "written by a newer version of bulletins (schema 999" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_batch_with_bad_files_and_a_duplicate_names_each_stores_the_rest_and_exits_1(

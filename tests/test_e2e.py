@@ -1,13 +1,16 @@
 """End-to-end: the web UI in a real browser (Debian's chromium driven by Playwright).
 
-The corpus is ingested and indexed into a temporary data dir, `create_app` is served by
-waitress (as `bulletins serve` does) on 127.0.0.1 with a free port in a background thread,
+The session archive (the corpus, stored and indexed once for the tests) is served by
+`create_app` with waitress (as `bulletins serve` does) on 127.0.0.1 with a free port in a background thread,
 and chromium opens it like a member of staff would: search, facet, dates, hit, permalink,
 copy link / citation, and the copied link in a fresh browser context.
 
 No browser download: chromium is Debian's (`apt-get install chromium`), started with the
 flags this machine needs (no sandbox as root, no background networking). Without
 /usr/bin/chromium the module is skipped, except under CI (`CI` set), where it fails.
+
+The README's screenshot is taken every run but written to docs/ only when asked:
+`pytest tests/test_e2e.py --update-screenshot` (a test run changes no tracked file).
 """
 
 from __future__ import annotations
@@ -21,11 +24,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from archive.ingest import collect, ingest_file
-from archive.store import Store
-from indexer.index import SearchIndex
 from service.config import Config
 from web import create_app
+from web.context import archive_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,20 +62,13 @@ TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[str]:
-    """The app on the corpus, served by waitress on 127.0.0.1:<free port> until the module ends."""
+def base_url(indexed_archive: Path) -> Iterator[str]:
+    """The app on the session archive, served by waitress on 127.0.0.1:<free port> until the
+    module ends."""
     from waitress import create_server
 
-    config = Config.load(tmp_path_factory.mktemp("e2e-data"), host="127.0.0.1", port=0)
-    store = Store(config.db_path)
-    outcomes = [ingest_file(store, path) for path in collect([corpus_dir])]
-    assert all(o.status == "added" for o in outcomes), outcomes
-    SearchIndex(config.index_dir).sync(store)
-    store.close()
-
-    server = create_server(
-        create_app(config), host="127.0.0.1", port=0, threads=4, ident="bulletins"
-    )
+    app = create_app(Config.load(indexed_archive, host="127.0.0.1", port=0))
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="bulletins")
     thread = threading.Thread(target=server.run, name="e2e-waitress", daemon=True)
     thread.start()
     try:
@@ -85,6 +79,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iter
         for channel in list(server._map.values()):  # the loop ends when its map is empty
             channel.close()
         thread.join(timeout=5)
+        archive_of(app).close()
 
 
 @pytest.fixture(scope="module")
@@ -297,7 +292,15 @@ def test_kind_facet_toggles_on_and_off(page: Page):
 # ---------------------------------------------------------------- the page itself
 
 
-def test_search_page_screenshot_for_the_readme(browser: Browser, base_url: str):
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Where the screenshot goes: the README's file with --update-screenshot, else a temp file."""
+    if request.config.getoption("--update-screenshot"):
+        return SCREENSHOT
+    return tmp_path / SCREENSHOT.name
+
+
+def test_search_page_screenshot_for_the_readme(browser: Browser, base_url: str, screenshot: Path):
     context = new_context(
         browser, base_url, viewport={"width": 1280, "height": 800}, device_scale_factor=1
     )
@@ -306,11 +309,10 @@ def test_search_page_screenshot_for_the_readme(browser: Browser, base_url: str):
         page.goto("/search?q=公安厅")
         expect(page.locator("ol.hits li.hit").first).to_be_visible()
         page.evaluate("() => document.fonts.ready")
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        page.screenshot(path=str(screenshot), full_page=True)
     finally:
         context.close()
-    data = SCREENSHOT.read_bytes()
+    data = screenshot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width = int.from_bytes(data[16:20], "big")
     assert width == 1280

@@ -1,9 +1,10 @@
 """The web UI and JSON API: a Flask app factory and one blueprint per area.
 
-`create_app(config)` wires the archive store (one SQLite connection per
-request) and the search index (one per app, shared by its threads) into the
-views; the views only read parameters, call `archive`/`indexer`, and render a
-template or the same data as JSON.
+`create_app(config)` gives the app the archive of the configured data dir
+(`service.archive.Archive`: the search index shared by the app's threads, a
+store connection per thread); the views only read parameters, ask the archive,
+and render a template or the same data as JSON (each shape built by the
+library, as the CLI prints it).
 """
 
 from __future__ import annotations

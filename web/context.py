@@ -1,42 +1,41 @@
-"""Per-request store and per-app search index (Flask's `get_db` pattern)."""
+"""The app's archive, and this request's view of it (Flask's `get_db` pattern, one level up).
+
+One `Archive` per app: its index is shared by the app's threads, its store is
+one connection per thread, opened on the thread's first request and kept.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 
+from archive.reports import Reports
 from archive.store import Store
-from indexer.index import SearchIndex
+from service.archive import Archive
 from service.config import Config
 
-INDEX_KEY = "bulletins.index"
+ARCHIVE_KEY = "bulletins.archive"
 
 
 def config() -> Config:
     return current_app.config["BULLETINS"]
 
 
+def get_archive() -> Archive:
+    return archive_of(current_app)
+
+
 def get_store() -> Store:
-    """The archive store for this request (SQLite connections stay in their thread)."""
-    if "store" not in g:
-        g.store = Store(config().db_path)
-    return g.store
+    """The archive store of this request's thread."""
+    return get_archive().store
 
 
-def get_index() -> SearchIndex:
-    """The app's search index: one searcher, refreshed after each commit."""
-    return index_of(current_app)
+def get_reports() -> Reports:
+    return get_archive().reports
 
 
-def index_of(app: Flask) -> SearchIndex:
-    return app.extensions[INDEX_KEY]
-
-
-def close_store(_error: BaseException | None = None) -> None:
-    store = g.pop("store", None)
-    if store is not None:
-        store.close()
+def archive_of(app: Flask) -> Archive:
+    return app.extensions[ARCHIVE_KEY]
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[INDEX_KEY] = SearchIndex(app.config["BULLETINS"].index_dir)
-    app.teardown_appcontext(close_store)
+    app.extensions[ARCHIVE_KEY] = Archive(app.config["BULLETINS"])

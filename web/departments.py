@@ -7,14 +7,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from archive.departments import Department, gazetteer
+from archive.reports import DEPARTMENT_PAGE
 from indexer.search import MAX_PAGE
 
 from .charts import monthly_bars
-from .context import get_store
+from .context import get_reports
 
 bp = Blueprint("departments", __name__)
 
-PAGE_SIZE = 50
+PAGE_SIZE = DEPARTMENT_PAGE
 
 
 def resolve(name: str) -> Department:
@@ -33,28 +34,17 @@ def page_number() -> int:
 
 @bp.get("/departments/")
 def index():
-    counts = get_store().reports.department_counts()
     groups: dict[str, list[tuple[Department, int]]] = {}
-    for department in gazetteer().departments:
-        groups.setdefault(department.kind or "其他", []).append(
-            (department, counts.get(department.short_name, 0))
+    for entry in get_reports().departments():
+        groups.setdefault(entry.department.kind or "其他", []).append(
+            (entry.department, entry.items)
         )
     return render_template("departments.html", groups=groups)
 
 
 @bp.get("/api/departments")
 def api_index():
-    counts = get_store().reports.department_counts()
-    return jsonify(
-        [
-            {
-                **d.to_json(),
-                "url": f"/departments/{d.short_name}",  # as the CLI and /api/departments/<name> give it
-                "items": counts.get(d.short_name, 0),
-            }
-            for d in gazetteer().departments
-        ]
-    )
+    return jsonify([entry.to_json() for entry in get_reports().departments()])
 
 
 @bp.get("/departments/<name>")
@@ -67,7 +57,7 @@ def show(name: str):
         if request.args:
             target += "?" + urlencode(list(request.args.items(multi=True)))
         return redirect(target, 301)
-    report = get_store().reports.department_report(department, page_number(), PAGE_SIZE)
+    report = get_reports().department_report(department, page_number(), PAGE_SIZE)
     chart = monthly_bars(report.months, f"{department.short_name}每月被提及的条目数")
     return render_template("department.html", r=report, department=department, chart=chart)
 
@@ -75,5 +65,5 @@ def show(name: str):
 @bp.get("/api/departments/<name>")
 def api_show(name: str):
     return jsonify(
-        get_store().reports.department_report(resolve(name), page_number(), PAGE_SIZE).to_json()
+        get_reports().department_report(resolve(name), page_number(), PAGE_SIZE).to_json()
     )

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
-from .context import get_store
+from .context import get_reports
 
 bp = Blueprint("imports", __name__)
 
 
 @bp.get("/imports")
 def page():
-    store = get_store()
-    return render_template(
-        "imports.html", problems=store.reports.problems(), sources=store.reports.sources()
-    )
+    record = get_reports().imports()
+    return render_template("imports.html", problems=record.problems, sources=record.sources)
 
 
 @bp.get("/api/imports")
 def api():
-    store = get_store()
-    return jsonify(
-        {
-            "problems": [p.to_json() for p in store.reports.problems()],
-            "sources": [s.to_json() for s in store.reports.sources()],
-        }
-    )
+    return jsonify(get_reports().imports().to_json())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask import Blueprint, abort, jsonify, render_template
 
 from archive.model import Issue
 
-from .context import get_store
+from .context import get_reports, get_store
 
 bp = Blueprint("issues", __name__)
 
@@ -20,15 +20,15 @@ def load_issue(issue_id: str) -> Issue:
 
 @bp.get("/issues/")
 def index():
-    store = get_store()
+    reports = get_reports()
     return render_template(
-        "issues.html", issues=store.reports.summaries(), problems=store.reports.problem_count()
+        "issues.html", issues=reports.summaries(), problems=reports.problem_count()
     )
 
 
 @bp.get("/api/issues")
 def api_index():
-    return jsonify([s.to_json() for s in get_store().reports.summaries()])
+    return jsonify([s.to_json() for s in get_reports().summaries()])
 
 
 @bp.get("/issues/<issue_id>")
@@ -53,23 +53,14 @@ def item(issue_id: str, anchor: str):
 @bp.get("/api/items/<issue_id>/<anchor>")
 def api_item(issue_id: str, anchor: str):
     issue = load_issue(issue_id)
-    found = issue.find(anchor)
-    if found is None:
+    data = issue.item_to_json(anchor)
+    if data is None:
         abort(404, f"{issue.title}中没有编号为 {anchor} 的条目。")
-    section, node = found
-    data = node.to_json(issue.issue_id)
-    data.update(
-        issue_id=issue.issue_id,
-        issue_title=issue.title,
-        section=section.title if section else None,
-        citation=issue.citation(anchor),
-        url=url_for("issues.item", issue_id=issue.issue_id, anchor=anchor),
-    )
     return jsonify(data)
 
 
 def render_issue(issue: Issue, target: str | None):
-    older, newer = get_store().reports.neighbours(issue.issue_id)
+    older, newer = get_reports().neighbours(issue.issue_id)
     citations = {node.anchor: issue.citation(node.anchor) for _, node in issue.walk_items()}
     citations.update({a.anchor: issue.citation(a.anchor) for a in issue.attachments})
     return render_template(

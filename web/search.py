@@ -9,10 +9,10 @@ from urllib.parse import quote_plus
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from archive.departments import gazetteer
-from indexer.search import SearchRequest, SearchResult, search
+from indexer.search import SearchRequest, SearchResult
 from service.export import EXPORT_LIMIT, hits_csv
 
-from .context import config, get_index, get_store
+from .context import config, get_archive, get_reports
 
 bp = Blueprint("search", __name__)
 
@@ -24,7 +24,7 @@ def run_search(default_everything: bool = False) -> tuple[SearchRequest, SearchR
     search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
     if not search_request.has_criteria and not default_everything:
         return search_request, None
-    return search_request, search(get_index(), search_request)
+    return search_request, get_archive().search(search_request)
 
 
 @bp.get("/")
@@ -32,14 +32,14 @@ def run_search(default_everything: bool = False) -> tuple[SearchRequest, SearchR
 def page():
     search_request, result = run_search()
     if result is None:
-        store = get_store()
-        counts = store.reports.department_counts()
+        reports = get_reports()
+        counts = reports.department_counts()
         issuer = {d.short_name for d in gazetteer().departments if d.kind == "编制发布单位"}
         top = sorted(((n, c) for n, c in counts.items() if n not in issuer), key=lambda kv: -kv[1])[
             :16
         ]
         return render_template(
-            "home.html", req=search_request, issues=store.reports.summaries(limit=8), top=top
+            "home.html", req=search_request, issues=reports.summaries(limit=8), top=top
         )
     return render_template(
         "search.html",
@@ -63,7 +63,7 @@ def api():
 @bp.get("/search.csv")
 def export():
     search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
-    result = search(get_index(), replace(search_request, page=1, limit=EXPORT_LIMIT), facets=False)
+    result = get_archive().search(replace(search_request, page=1, limit=EXPORT_LIMIT), facets=False)
     text = hits_csv(
         result.hits,
         lambda hit: url_for(

@@ -1,0 +1,131 @@
+"""service.archive: the store and the index of a data dir as one object, as the CLI and the web app use it."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from indexer.index import IndexMissing
+from indexer.search import SearchRequest
+from service.archive import Archive
+from service.config import Config
+
+CORPUS_IDS = [
+    "monthly-2025-01", "monthly-2025-06", "weekly-2024-01-02", "weekly-2024-09-09",
+    "weekly-2024-12-09",
+]  # fmt: skip
+POLICE = SearchRequest.from_params({"q": "公安厅"})
+
+
+@pytest.fixture
+def archive(data_dir):
+    with Archive(Config.load(data_dir, processes=1)) as archive:
+        yield archive
+
+
+def test_an_ingest_stores_the_files_then_indexes_them(archive, corpus_dir):
+    seen = []
+
+    report = archive.ingest([corpus_dir], progress=seen.append)
+
+    assert [o.status for o in report.outcomes] == ["added"] * 5
+    assert seen == report.outcomes, "progress hears of each file as it is done"
+    assert report.ok
+    assert sorted(report.index.added) == CORPUS_IDS and report.index.rebuilt
+    assert archive.store.issue_ids() == CORPUS_IDS
+    assert archive.search(POLICE).total == 5
+
+
+def test_an_ingest_of_unchanged_files_indexes_nothing(archive, corpus_dir):
+    archive.ingest([corpus_dir])
+
+    again = archive.ingest([corpus_dir])
+
+    assert [o.status for o in again.outcomes] == ["unchanged"] * 5
+    assert (again.index.added, again.index.removed, again.index.rebuilt) == ([], [], False)
+
+
+def test_a_failed_file_makes_the_report_not_ok_and_the_rest_is_stored(
+    archive, tmp_path, corpus_dir
+):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    report = archive.ingest([corpus_dir / "2024-weekly-37.txt", empty])
+
+    assert [o.status for o in report.outcomes] == ["added", "failed"]
+    assert not report.ok
+    assert report.to_json()["summary"] == dict(
+        added=1, updated=0, unchanged=0, duplicate=0, failed=1
+    )
+    assert archive.store.issue_ids() == ["weekly-2024-09-09"]
+
+
+def test_bootstrap_fills_an_empty_archive_from_the_corpus(archive, corpus_dir):
+    assert archive.is_empty()
+
+    report = archive.bootstrap(corpus_dir)
+
+    assert len(report.outcomes) == 5
+    assert not archive.is_empty() and archive.index.is_current()
+
+
+def test_bootstrap_of_an_archive_in_use_ingests_nothing_but_brings_the_index_in_step(
+    archive_copy, corpus_dir
+):
+    (archive_copy / "index").unlink()  # the index is lost; the store is not
+    with Archive(Config.load(archive_copy, processes=1)) as archive:
+        report = archive.bootstrap(corpus_dir)
+
+        assert report.outcomes == []
+        assert report.index.rebuilt
+        assert archive.search(POLICE).total == 5
+
+
+def test_a_search_never_builds_the_index_ensure_index_does_and_says_so(archive_copy):
+    (archive_copy / "index").unlink()
+    with Archive(Config.load(archive_copy, processes=1)) as archive:
+        with pytest.raises(IndexMissing):
+            archive.search(POLICE)
+
+        built = archive.ensure_index()
+
+        assert built is not None and built.rebuilt and sorted(built.added) == CORPUS_IDS
+        assert archive.ensure_index() is None, "a current index is left alone"
+        assert archive.search(POLICE).total == 5
+
+
+def test_reindex_rebuilds_from_the_store(archive_copy):
+    with Archive(Config.load(archive_copy, processes=1)) as archive:
+        assert archive.reindex() == 62  # 61 items, 1 attachment
+        assert archive.check().report.ok
+
+
+def test_each_thread_has_its_own_store_and_close_closes_them_all(indexed_archive):
+    archive = Archive(Config.load(indexed_archive))
+    mine = archive.store
+    theirs = []
+    thread = threading.Thread(target=lambda: theirs.append(archive.store))
+    thread.start()
+    thread.join()
+
+    assert archive.store is mine, "a thread keeps its connection"
+    assert theirs[0] is not mine
+    archive.close()
+
+    for store in (mine, theirs[0]):
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            store.db.execute("SELECT 1")
+    assert archive.store is not mine, "a closed archive opens a new connection if used again"
+    archive.close()
+
+
+def test_the_archive_closes_when_its_block_ends(indexed_archive):
+    with Archive(Config.load(indexed_archive)) as archive:
+        store = archive.store
+        archive.search(POLICE)
+
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.db.execute("SELECT 1")

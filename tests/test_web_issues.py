@@ -1,0 +1,296 @@
+"""web.issues: the issue list, one issue in its structure, an item's permalink, and their JSON twins."""
+
+from __future__ import annotations
+
+import pytest
+
+from brief import ISSUE_KEYS, ITEM_KEYS, MONTHLY_01, MONTHLY_06, WEEKLY_01, WEEKLY_37, WEEKLY_DEC
+from dom import HOST, Node, api, page, path_of
+
+CITATION_S1_2 = "《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）"
+
+
+# --- the issue list ---------------------------------------------------------------
+
+
+def test_issue_list_shows_every_issue_newest_first_with_kind_period_and_items(
+    client, ingested_store
+):
+    doc = page(client, "/issues/")
+
+    assert doc.find("h1").words == "各期目录"
+    rows = doc.find("table", cls="issue-list").find("tbody").find_all("tr")
+    summaries = ingested_store.reports.summaries()
+    assert [r.find("a").attrs["href"] for r in rows] == [f"/issues/{s.issue_id}" for s in summaries]
+    cells = [td.words for td in rows[3].find_all("td")]
+    assert cells == [
+        "《窗口工作周报》2024年第37期（总第508期）",
+        "周报",
+        "2024年9月9日—9月14日",
+        "2024年9月23日",
+        "13",
+    ]
+    assert [td.words for td in rows[0].find_all("td")][:3] == [
+        "《政务窗口月报》2025年6月",
+        "月报",
+        "2025年6月",
+    ]
+
+
+def test_api_issues_lists_every_issue_newest_first(client):
+    listing = api(client, "/api/issues")
+
+    assert [i["issue_id"] for i in listing] == [
+        MONTHLY_06,
+        MONTHLY_01,
+        WEEKLY_DEC,
+        WEEKLY_37,
+        WEEKLY_01,
+    ]
+    assert all(i["url"] == f"/issues/{i['issue_id']}" for i in listing)
+
+
+# --- one issue --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def issue_37(client):
+    return api(client, f"/api/issues/{WEEKLY_37}")
+
+
+def walk(items):
+    for item in items:
+        yield item
+        yield from walk(item["children"])
+
+
+def test_api_issue_has_the_shape_of_the_brief(issue_37):
+    assert ISSUE_KEYS <= set(issue_37)
+    assert issue_37["url"] == f"/issues/{WEEKLY_37}"
+    for section in issue_37["sections"]:
+        assert {"number", "title", "items"} <= set(section)
+        for item in walk(section["items"]):
+            assert ITEM_KEYS <= set(item)
+
+
+def test_issue_page_has_the_masthead(client):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    head = doc.find("header", cls="masthead")
+    assert head.find("p", cls="name").words == "窗口工作周报"
+    assert head.find("h1").words == "《窗口工作周报》2024年第37期（总第508期）"
+    assert head.find("p", cls="period").words == "2024年9月9日—9月14日 2024年9月23日印发"
+    assert head.find("p", cls="issuer").words == "四川省政府政务服务和公共资源交易服务中心"
+    assert doc.find("title").words.startswith("《窗口工作周报》2024年第37期（总第508期）")
+
+
+def test_issue_page_shows_every_section_and_item_under_its_anchor(client, issue_37):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    numerals = "一二三四五六七八九"
+    for section in issue_37["sections"]:
+        block = doc.by_id(f"s{section['number']}")
+        assert block.find("h2").words == f"{numerals[section['number'] - 1]}、{section['title']}"
+        for item in walk(section["items"]):
+            li = block.by_id(item["anchor"])
+            assert li.tag == "li" and "item" in li.classes
+            head = li.find(cls="item-head")
+            if item["label"]:
+                assert head.find("span", cls="label").words == item["label"]
+            paragraphs = [p.text for p in li.find(cls="item-text").find_all("p")]
+            assert paragraphs == item["text"].split("\n")
+            depts = li.find_all("ul", cls="depts")
+            shown = [a.words for a in depts[0].find_all("a")] if depts else []
+            assert shown == item["departments"]
+    anchors = [n.attrs["id"] for n in doc.find_all("li", cls="item")]
+    assert anchors == [i["anchor"] for s in issue_37["sections"] for i in walk(s["items"])]
+    assert not doc.find_all(cls="target"), "the issue page highlights nothing"
+
+
+def test_sub_items_are_nested_inside_their_item(client):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    parent = doc.by_id("s6-2")
+    children = parent.find("ol", cls="children").find_all("li", cls="item")
+    assert [c.attrs["id"] for c in children] == ["s6-2-1", "s6-2-2"]
+    assert [c.find("span", cls="label").words for c in children] == ["1.", "2."]
+    assert "天府英才卡" in children[0].find(cls="item-text").words
+
+
+def test_item_dates_are_shown_in_chinese(client):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    assert doc.by_id("s1-2").find(cls="item-date").words == "2024年9月11日"
+    assert doc.by_id("s2-1").find(cls="item-date").words == "2024年9月9日—9月14日"
+
+
+def test_every_item_has_a_link_icon_and_copy_buttons_with_its_absolute_permalink(client, issue_37):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    for item in (i for s in issue_37["sections"] for i in walk(s["items"])):
+        tools = doc.by_id(item["anchor"]).find(cls="item-tools")
+        permalink = f"/items/{WEEKLY_37}/{item['anchor']}"
+        assert tools.find("a", cls="permalink").attrs["href"] == permalink == item["url"]
+        link = tools.find("button", data_copy="link")
+        citation = tools.find("button", data_copy="citation")
+        assert link.words == "复制链接" and citation.words == "复制引用"
+        assert link.attrs["data-url"] == citation.attrs["data-url"] == HOST + permalink
+
+
+def test_the_citation_names_the_issue_section_and_item(client):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    def citation(anchor):
+        return doc.by_id(anchor).find("button", data_copy="citation").attrs["data-citation"]
+
+    assert citation("s1-2") == CITATION_S1_2
+    assert citation("s2-1") == "《窗口工作周报》2024年第37期（总第508期）二、政务工作动态"
+    assert (
+        citation("s6-2-1")
+        == "《窗口工作周报》2024年第37期（总第508期）六、综窗改革攻坚行动（二）1."
+    )
+
+
+def test_the_attachment_is_a_table_with_tied_rows_left_without_a_number(client):
+    doc = page(client, f"/issues/{WEEKLY_01}")
+    attachment = api(client, f"/api/issues/{WEEKLY_01}")["attachments"][0]
+
+    block = doc.by_id("a1")
+    assert block.find("h2").words == "附件1：2023年11月省政务服务大厅进驻部门（单位）窗口考核结果"
+    table = block.find("table")
+    assert [th.words for th in table.find("thead").find_all("th")] == [
+        "序号", "部门窗口", "基础分", "减分", "加分", "实得分",
+    ]  # fmt: skip
+    rows = [[td.words for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+    assert len(rows) == len(attachment["rows"])
+    assert rows[:3] == [
+        ["1", "自然资源厅", "100", "0", "20", "120"],
+        ["", "交通运输厅", "100", "0", "20", "120"],
+        ["3", "省市场监管局", "100", "0", "14.5", "114.5"],
+    ]
+    assert ["23", "四川消防救援总队", "100", "-0.5", "1", "100.5"] in rows
+    link = table.find("tbody").find("a")
+    assert path_of(link.attrs["href"]) == "/departments/自然资源厅"
+    citation = block.find("button", data_copy="citation").attrs["data-citation"]
+    assert (
+        citation
+        == "《窗口工作周报》2024年第1期（总第472期）附件1：2023年11月省政务服务大厅进驻部门（单位）窗口考核结果"
+    )
+
+
+def test_issue_page_ends_with_the_distribution_footer(client):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    footer = doc.find("footer", cls="distribution")
+    assert [p.words for p in footer.find_all("p")] == [
+        "报：省政务管理办公室、省级相关部门（单位）、省中心领导。",
+        "发：省级相关部门（单位）窗口，省直部门办事大厅，省中心各处（室）、直属单位。",
+        "（共印100份）",
+    ]
+    assert "共印" not in doc.find("section", cls="section", id="s6").text, "the footer is no item"
+
+
+@pytest.mark.parametrize(
+    ("issue_id", "older", "newer"),
+    [
+        (WEEKLY_37, WEEKLY_01, WEEKLY_DEC),
+        (WEEKLY_01, None, WEEKLY_37),
+        (WEEKLY_DEC, WEEKLY_37, None),  # the next issue, monthly-2025-01, is of another kind
+        (MONTHLY_01, None, MONTHLY_06),
+        (MONTHLY_06, MONTHLY_01, None),
+    ],
+)
+def test_issue_page_links_the_neighbouring_issues_of_the_same_kind(client, issue_id, older, newer):
+    nav = page(client, f"/issues/{issue_id}").find("nav", cls="neighbours")
+
+    prev_links = [a.attrs["href"] for a in nav.find_all("a", rel="prev")]
+    next_links = [a.attrs["href"] for a in nav.find_all("a", rel="next")]
+    assert prev_links == ([f"/issues/{older}"] if older else [])
+    assert next_links == ([f"/issues/{newer}"] if newer else [])
+
+
+def test_neighbour_links_name_the_issue(client):
+    nav = page(client, f"/issues/{WEEKLY_37}").find("nav", cls="neighbours")
+
+    assert nav.find("a", rel="prev").words == "← 上一期：《窗口工作周报》2024年第1期（总第472期）"
+    assert nav.find("a", rel="next").words.startswith("下一期：《窗口工作周报》2024年12月9日")
+
+
+def test_a_monthly_issue_page_shows_its_month(client):
+    doc = page(client, f"/issues/{MONTHLY_06}")
+
+    head = doc.find("header", cls="masthead")
+    assert head.find("p", cls="name").words == "政务窗口月报"
+    assert head.find("h1").words == "《政务窗口月报》2025年6月"
+    assert head.find("p", cls="period").words.startswith("2025年6月")
+
+
+# --- item permalinks --------------------------------------------------------------
+
+
+def targets(doc: Node) -> list[Node]:
+    return [n for n in doc.iter() if "target" in n.classes]
+
+
+def test_item_permalink_renders_the_issue_with_that_item_marked_target(client):
+    doc = page(client, f"/items/{WEEKLY_37}/s1-2")
+
+    [target] = targets(doc)
+    assert target.attrs["id"] == "s1-2" and target.attrs.get("aria-current") == "true"
+    assert (
+        doc.find("header", cls="masthead")
+        .find("h1")
+        .words.startswith("《窗口工作周报》2024年第37期")
+    )
+    assert len(doc.find_all("li", cls="item")) == 13, "the whole issue, for context"
+    citation = target.find("button", data_copy="citation")
+    assert citation.attrs["data-citation"] == CITATION_S1_2
+    assert citation.attrs["data-url"] == f"{HOST}/items/{WEEKLY_37}/s1-2"
+
+
+def test_a_sub_item_permalink_marks_the_sub_item_inside_its_parent(client):
+    doc = page(client, f"/items/{WEEKLY_37}/s6-2-1")
+
+    [target] = targets(doc)
+    assert target.attrs["id"] == "s6-2-1"
+    assert "s6-2" in [a.attrs.get("id") for a in target.ancestors()]
+
+
+def test_an_attachment_permalink_marks_the_attachment(client):
+    doc = page(client, f"/items/{WEEKLY_01}/a1")
+
+    [target] = targets(doc)
+    assert target.attrs["id"] == "a1" and target.find("table")
+
+
+def test_api_item_gives_the_item_with_its_citation_and_permalink(client):
+    item = api(client, f"/api/items/{WEEKLY_37}/s1-2")
+
+    assert ITEM_KEYS <= set(item)
+    assert item["citation"] == CITATION_S1_2
+    assert item["url"] == f"/items/{WEEKLY_37}/s1-2"
+    assert item["item_id"] == f"{WEEKLY_37}/s1-2" and item["issue_id"] == WEEKLY_37
+    assert item["date_from"] == item["date_to"] == "2024-09-11"
+
+
+def test_api_item_of_a_sub_item_and_of_an_attachment(client):
+    sub = api(client, f"/api/items/{WEEKLY_37}/s6-2-1")
+    assert sub["label"] == "1." and sub["citation"].endswith("六、综窗改革攻坚行动（二）1.")
+
+    attachment = api(client, f"/api/items/{WEEKLY_01}/a1")
+    assert attachment["url"] == f"/items/{WEEKLY_01}/a1"
+    assert attachment["rows"][1] == {
+        "seq": None, "name": "交通运输厅", "department": "交通运输厅",
+        "base": 100.0, "deduction": 0.0, "bonus": 20.0, "score": 120.0,
+    }  # fmt: skip
+
+
+def test_api_item_names_its_section_as_a_search_hit_does(client):
+    item = api(client, "/api/items/monthly-2025-01/s4-2")
+    [hit] = [
+        h for h in api(client, "/api/search?dept=公安厅")["hits"] if h["item_id"] == item["item_id"]
+    ]
+
+    assert (item["section"], item["section_title"]) == ("窗口资讯", "四、窗口资讯")
+    assert (item["section"], item["section_title"]) == (hit["section"], hit["section_title"])
+    assert api(client, f"/api/items/{WEEKLY_01}/a1")["section"] is None, "an attachment is in none"
