@@ -10,11 +10,13 @@ where they need something more specific.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from archive.store import Store
 from service.archive import Archive
@@ -27,6 +29,24 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 # Nothing written into the checkout (.hypothesis/), and no deadlines on a shared 2-core machine.
 settings.register_profile("bulletins", database=None, deadline=None)
 settings.load_profile("bulletins")
+
+
+HYPOTHESIS_HOME = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps caches (unicode data, the constants of the code under test) in a home
+    dir, ./.hypothesis unless told: this run's own temp dir, so that nothing is written in the
+    checkout and two runs at once share nothing."""
+    home = Path(tempfile.mkdtemp(prefix="bulletins-hypothesis-"))
+    config.stash[HYPOTHESIS_HOME] = home
+    set_hypothesis_home_dir(home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(HYPOTHESIS_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import event, given, settings
-from hypothesis import strategies as st
-from test_repair import soup
-from test_roundtrip import assert_same_ink, ink, rebuilt, wrap
+from test_roundtrip import assert_same_ink, ink, rebuilt
 
 from archive.model import Issue, Item
 from archive.parse import ParseError, parse, section_name
 from archive.repair import physical_lines
+
+from strategies import arbitrary_text, mutated_bulletins
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -331,84 +331,7 @@ def test_a_repeated_table_header_is_kept_as_a_line_of_the_attachment():
 # `parse` returns an Issue or raises ParseError; an Issue it returns keeps every
 # character, gives each item an anchor of its own, and dates each item near its issue.
 
-CORPUS_TEXTS = [(ROOT / "corpus" / f"{name}.txt").read_text("utf-8") for name in NAMES]
-
-# What bulletins are made of, so that arbitrary text often collides with the grammar:
-# numerals, brackets of both widths, the colons and dashes of labels and periods, and
-# the whitespace and invisible characters extraction leaves behind.
-BULLETIN_CHARACTERS = (
-    '一二三四五六七八九十〇0123456789０１２（）()、.．：:—-~至，。；！？“”"「」《》'
-    "年月日期总第报发送附件共印份序号本周省厅局窗口周报月报情况动态"
-    "\t\n\r \u3000\u00a0\u200b\ufeff\u0301\x0b\x0c\x85\u2028"
-)
-# Lines that open a block somewhere in the grammar, and lines that only look like one.
-STRUCTURE = (
-    "二、", "三、", "十、", "十一、", "（一）", "（二）", "（三）", "（十）", "(二)", "（1）",
-    "（2）", "1.", "2.", "3、", "1.1月5日，", "4.83 万件", "附件：", "附件", "附件2：",
-    "报：", "发：", "送:", "（共印100份）", "序号\t部门窗口\t基础分\t减分\t加分\t实得分",
-    "1\t公安厅\t100\t0\t2\t102", "\t民政厅\t100\t0\t1\t101", "一、2025年6月总体运行情况",
-    "（12月30日—1月3日）", "2024年第37期（总第508期）", "第 3 期", "2025年1月10日",
-    "窗口工作周报", "政务窗口月报", "本周，", "6月，", "12月31日，", "1月2日，",
-    "9月10日-12日，", "6月16日—5月3日，", "2月29日，", "2023年2月29日，", "2023年11月，",
-)  # fmt: skip
-TAILS = ("", "政务工作动态", "本周，公安厅召开会议。", "住建厅窗口", "2 万件。")
-
-# Any characters, and often a bulletin's characters, structure lines and line ends; alone
-# or after a masthead and a first heading, so that they reach the body's state machine.
-PIECES = [*BULLETIN_CHARACTERS, *STRUCTURE, *["\n"] * 10]
-ARBITRARY = st.one_of(
-    soup(PIECES, max_size=150),
-    soup(PIECES, max_size=150).map(WEEK_OF_SEPTEMBER.__add__),
-)
-
-
-def rewrap(lines: list[str], width: int) -> list[str]:
-    """Every line cut every `width` characters, as an extraction does; table rows stay whole."""
-    return [piece for line in lines for piece in ([line] if "\t" in line else wrap(line, width))]
-
-
-ACTIONS = ("delete", "duplicate", "swap", "join", "split", "insert", "prefix", "inject")
-
-
-@st.composite
-def mutated_bulletins(draw) -> str:
-    """A corpus bulletin with lines deleted, duplicated, swapped, joined and split, headings,
-    labels and footer lines inserted, characters injected, rewrapped at a random width,
-    with blank lines and page breaks.
-
-    Few enough mutations that most examples are still bulletins (more than four in five
-    parse), so that the properties are checked on Issues, not only on refusals.
-    """
-    lines = [line for line in draw(st.sampled_from(CORPUS_TEXTS)).split("\n") if line.strip()]
-    for _ in range(draw(st.integers(0, 8))):
-        at = draw(st.integers(0, len(lines)))
-        here = min(at, len(lines) - 1)
-        action = draw(st.sampled_from(ACTIONS))
-        if action == "delete" and len(lines) > 1:
-            del lines[here]
-        elif action == "join" and here + 1 < len(lines):
-            lines[here] += lines.pop(here + 1)
-        elif action == "split":
-            cut = draw(st.integers(0, len(lines[here])))
-            lines[here : here + 1] = [lines[here][:cut], lines[here][cut:]]
-        elif action == "duplicate":
-            lines.insert(here, lines[here])
-        elif action == "swap":
-            other = draw(st.integers(0, len(lines) - 1))
-            lines[here], lines[other] = lines[other], lines[here]
-        elif action == "insert":
-            lines.insert(at, draw(st.sampled_from(STRUCTURE)) + draw(st.sampled_from(TAILS)))
-        elif action == "prefix":
-            lines[here] = draw(st.sampled_from(STRUCTURE)) + lines[here]
-        else:
-            cut = draw(st.integers(0, len(lines[here])))
-            noise = draw(soup(BULLETIN_CHARACTERS, min_size=1, max_size=3))
-            lines[here] = lines[here][:cut] + noise + lines[here][cut:]
-    if draw(st.booleans()):
-        lines = rewrap(lines, draw(st.integers(4, 60)))
-    page = draw(st.integers(5, 40))  # a page break every `page` lines: a line starting with a space
-    lines = [" " + line if i % page == page - 1 else line for i, line in enumerate(lines)]
-    return draw(st.sampled_from(["\n", "\n\n", "\n \n", "\r\n"])).join(lines)
+ARBITRARY = arbitrary_text(WEEK_OF_SEPTEMBER)
 
 
 # --- what an Issue must satisfy, whatever the text ---

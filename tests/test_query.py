@@ -11,7 +11,6 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_repair import ANY_CHARACTER, soup
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.analysis import flat, searchable
@@ -30,6 +29,8 @@ from indexer.query import (
 )
 from indexer.schema import make_schema
 from indexer.table import DocTable
+
+from strategies import QUERIES, seams, soup
 
 DOCS = {
     "police": ("公安厅召开户籍业务培训会议。", "公安厅"),
@@ -232,48 +233,6 @@ def test_a_control_character_in_a_query_is_a_space_and_never_joins_two_documents
 
 # --- properties ----------------------------------------------------------------------
 
-# Words of the index and what the language is made of, with what a user may paste in:
-# operators in any case, quotes and brackets of every width, dashes, full-width and
-# other spaces, punctuation, control characters.
-QUERY_PIECES = (
-    "公安厅", "民政厅", "住建厅", "培训", "会议", "一窗受理", "召开", "窗口", "业务培训会议。",
-    "OR", "AND", "NOT", "or", "|", "-", "--", '"', "“", "”", "「", "」", "‘", "’",
-    "(", ")", "（", "）", "-(", '-"', " ", " ", " ", "\u3000", "\t", "\n", "，", "。",
-    "、", "…", "a", "1", "12345", "\x00", "\u200b",
-)  # fmt: skip
-# Queries as the language builds them, from those words and any characters: most parse.
-WORDS = st.one_of(
-    st.sampled_from(
-        ["公安厅", "民政厅", "住建厅", "培训", "会议", "一窗受理", "，。", "a", "12345"]
-    ),
-    st.text(ANY_CHARACTER, min_size=1, max_size=3),
-)
-TERMS = st.one_of(
-    WORDS,
-    WORDS.map(lambda w: f'"{w}"'),
-    WORDS.map(lambda w: f"“{w}”"),
-    WORDS.map(lambda w: f"-{w}"),
-)
-WELL_FORMED = st.recursive(
-    TERMS,
-    lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from([" ", " OR ", " | ", " AND ", "\u3000"]), inner).map(
-            "".join
-        ),
-        inner.map(lambda q: f"NOT {q}"),
-        inner.map(lambda q: f"-({q})"),
-        inner.map(lambda q: f"（{q}）"),
-    ),
-    max_leaves=12,
-)
-QUERIES = st.one_of(
-    WELL_FORMED,
-    soup(QUERY_PIECES, max_size=30),
-    st.tuples(soup(QUERY_PIECES, min_size=1, max_size=20), st.integers(150, 250)).map(
-        lambda query_length: (query_length[0] * 250)[: query_length[1]]
-    ),  # long, around MAX_QUERY_LENGTH
-    st.text(ANY_CHARACTER, max_size=MAX_QUERY_LENGTH + 20),
-)
 QUERY_PROPERTY = settings(max_examples=500, deadline=None, database=None)  # nothing written
 
 
@@ -321,19 +280,11 @@ def test_any_query_that_parses_can_be_evaluated_ranked_and_highlighted(searcher,
 TEXTS = [text for text, _ in DOCS.values()]
 
 
-@st.composite
-def seams(draw) -> str:
-    """The end of one document, anything, the start of another: where substring search
-    over the documents joined in one string (`DocTable.joined`) could run on."""
-    end = draw(st.sampled_from(TEXTS))
-    start = draw(st.sampled_from(TEXTS))
-    middle = draw(soup(["\x00", " ", "\n", "。", "，", "\x1f"], max_size=2))
-    return end[-draw(st.integers(1, 4)) :] + middle + start[: draw(st.integers(1, 4))]
-
-
 @QUERY_PROPERTY
 @given(
-    phrase=st.one_of(seams(), soup([*"公安厅民政召开培训会议。，“”\x00 ", "民政厅"], max_size=12))
+    phrase=st.one_of(
+        seams(TEXTS), soup([*"公安厅民政召开培训会议。，“”\x00 ", "民政厅"], max_size=12)
+    )
 )
 def test_a_quoted_phrase_finds_only_documents_that_hold_it(searcher, phrase):
     """Whatever the phrase holds, every document it finds has it in its (flat) text."""

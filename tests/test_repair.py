@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -17,14 +16,13 @@ from hypothesis import strategies as st
 from archive.repair import (
     Layout,
     display_width,
-    ends_open,
-    is_title,
-    looks_unfinished,
     measure,
     normalise_line,
     physical_lines,
     separator,
 )
+
+from strategies import REPAIR_CHARACTERS, soup
 
 
 @pytest.mark.parametrize(
@@ -89,26 +87,8 @@ def test_a_letter_and_its_accent_brought_together_are_composed():
 
 # --- properties ------------------------------------------------------------------------
 
-ANY_CHARACTER = st.characters(exclude_categories=("Cs",))  # lone surrogates cannot be in a str
-# What repair rewrites, removes or keeps apart: spaces of every width, zero-width marks,
-# full-width digits and letters, brackets of both widths, colons, the full-width point,
-# combining accents, CJK punctuation, tabs and line ends.
-REPAIR_CHARACTERS = (
-    "12０１ 　\u00a0\u2002\u2003\u200b\ufeff．.:：()（）年月公Aａ\u0301\u302a。，“”\t\n\r"
-)
 ZERO_WIDTH = str.maketrans("", "", "\u200b\ufeff")
 PROPERTY = settings(max_examples=600, deadline=None, database=None)  # nothing written
-
-
-def soup(pieces: Sequence[str], *, min_size: int = 0, max_size: int) -> st.SearchStrategy[str]:
-    """Arbitrary text in which the `pieces` (characters or longer strings) come up often:
-    two draws in three.
-
-    A list joined, not `st.text(st.one_of(...))`: Hypothesis merges those alphabets into
-    one range of code points and then almost never draws the rare ones ("．").
-    """
-    piece = st.one_of(st.sampled_from(pieces), st.sampled_from(pieces), ANY_CHARACTER)
-    return st.lists(piece, min_size=min_size, max_size=max_size).map("".join)
 
 
 def ink(text: str) -> str:
@@ -151,6 +131,3 @@ def test_the_joiner_answers_for_any_lines(lines):
         assert separator(previous, following, layout, title=True) == "\n"
     for line in lines:
         assert display_width(line) >= len(line)
-        assert isinstance(is_title(line, layout), bool)
-        assert isinstance(looks_unfinished(line), bool)
-        assert isinstance(ends_open(line), bool)

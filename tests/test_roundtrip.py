@@ -34,6 +34,7 @@ from archive.parse import parse
 from archive.repair import physical_lines
 
 from pdfgen import make_pdf
+from strategies import rewrapped, wrap
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 NAMES = sorted(path.name for path in CORPUS.glob("*.txt"))
@@ -219,40 +220,6 @@ def test_every_character_of_the_body_lands_in_exactly_one_place(name):
 
 # --- 3. rewrapping ---------------------------------------------------------------------
 
-WIDTHS = st.integers(min_value=8, max_value=40)
-
-
-def wrap(line: str, width: int) -> list[str]:
-    """Hard wraps every `width` characters, anywhere: inside a name, a number or a date."""
-    return [line[i : i + width] for i in range(0, len(line), width)] or [line]
-
-
-@st.composite
-def rewrapped(draw, issue: Issue, *, per_paragraph: bool) -> str:
-    """The bulletin's text with its paragraphs wrapped at drawn widths, as an extraction gives it.
-
-    Table rows are printed whole, and so are section headings: the bulletins'
-    headings (at most 17 characters) never reach a 28–30 character margin;
-    test_a_section_heading_wrapped_at_the_margin_keeps_its_title covers the
-    narrower widths that cut them.
-    """
-    width = draw(WIDTHS)
-    physical: list[str] = []
-    for kind, line in printed_lines(issue):
-        if kind == "text":
-            physical.extend(wrap(line, draw(WIDTHS) if per_paragraph else width))
-        else:
-            physical.append(line)
-    indices = st.integers(min_value=0, max_value=len(physical) - 1)
-    blank_after = draw(st.sets(indices, max_size=len(physical)))
-    page_breaks = draw(st.sets(indices, max_size=len(physical)))
-    out: list[str] = []
-    for index, line in enumerate(physical):
-        out.append(" " + line if index in page_breaks else line)
-        if index in blank_after:
-            out.append("")
-    return "\n".join(out)
-
 
 def assert_same_structure(text: str, original: Issue) -> None:
     again = parse(text)
@@ -276,7 +243,7 @@ REWRAP_SETTINGS = settings(
 @given(data=st.data())
 def test_rewrapping_the_whole_document_at_one_width_keeps_the_structure(name, data):
     original = parsed(name)
-    text = data.draw(rewrapped(original, per_paragraph=False), label="text")
+    text = data.draw(rewrapped(printed_lines(original), per_paragraph=False), label="text")
     assert_same_structure(text, original)
 
 
@@ -285,7 +252,7 @@ def test_rewrapping_the_whole_document_at_one_width_keeps_the_structure(name, da
 @given(data=st.data())
 def test_rewrapping_each_paragraph_at_its_own_width_keeps_the_structure(name, data):
     original = parsed(name)
-    text = data.draw(rewrapped(original, per_paragraph=True), label="text")
+    text = data.draw(rewrapped(printed_lines(original), per_paragraph=True), label="text")
     assert_same_structure(text, original)
 
 
