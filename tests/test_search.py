@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.ingest import collect, ingest_file
+from archive.ingest import ingest_file
 from archive.store import Store
 from indexer.index import SearchIndex
 from indexer.query import QueryError
@@ -78,15 +78,9 @@ def items_of(department: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory, corpus_dir) -> Path:
-    """A data dir with the corpus ingested and indexed (read-only for the tests that share it)."""
-    data = tmp_path_factory.mktemp("search") / "data"
-    store = Store(data / "archive.db")
-    outcomes = [ingest_file(store, path) for path in collect([corpus_dir])]
-    assert all(o.status == "added" for o in outcomes), outcomes
-    SearchIndex(data / "index").rebuild(store)
-    store.close()
-    return data
+def data(indexed_archive) -> Path:
+    """The session archive: the corpus stored and indexed (read-only for the tests that share it)."""
+    return indexed_archive
 
 
 @pytest.fixture(scope="module")
