@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .dates import month_span
 from .model import Attachment, AttachmentRow, Issue, Item, item_url
@@ -211,7 +212,7 @@ def _walk(
 ) -> Iterator[Figure]:
     """An item is about a topic when it, its section title or an item above it says so."""
     context = f"{context}\n{item.text}"
-    about = {t for t, pattern in patterns.items() if re.search(pattern, context)}
+    about = {t for t, pattern in patterns.items() if _compiled(pattern).search(context)}
     if about:
         for s in series:
             if s.topic in about:
@@ -237,15 +238,26 @@ def _scope_at(text: str, position: int) -> str:
     return scope
 
 
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=256)
+def _figure_pattern(series: Series) -> re.Pattern[str]:
+    """The series' words, then a number (万 or 亿 may scale it), then its unit."""
+    unit_pattern, scalable = UNITS[series.unit]
+    scale = r"(?P<scale>万|亿)?" if scalable else r"(?P<scale>)"
+    return re.compile(
+        rf"(?:{series.label})\s*(?:为|达|共|共计|达到)?\s*{_NUMBER}\s*{scale}\s*(?:{unit_pattern})"
+    )
+
+
 def _read(issue: Issue, item: Item, series: Series) -> Iterator[Figure]:
     period = _period(issue, series.scope)
     if period is None:
         return
-    unit_pattern, scalable = UNITS[series.unit]
-    scale = r"(?P<scale>万|亿)?" if scalable else r"(?P<scale>)"
-    pattern = re.compile(
-        rf"(?:{series.label})\s*(?:为|达|共|共计|达到)?\s*{_NUMBER}\s*{scale}\s*(?:{unit_pattern})"
-    )
+    pattern = _figure_pattern(series)
     for m in pattern.finditer(item.text):
         if _scope_at(item.text, m.start()) != series.scope:
             continue
@@ -295,7 +307,7 @@ def _table_figures(
     issue: Issue, series: list[Series], topics: dict[str, Topic]
 ) -> Iterator[Figure]:
     for attachment in issue.attachments:
-        about = [s for s in series if re.search(topics[s.topic].pattern, attachment.title)]
+        about = [s for s in series if _compiled(topics[s.topic].pattern).search(attachment.title)]
         if not about:
             continue
         month = assessed_month(attachment)

@@ -7,10 +7,11 @@ API returns it and the CLI prints it, so the two cannot drift. URLs come from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .departments import Department
+from .figure_store import FigurePoint
 from .model import (
     AttachmentRow,
     Source,
@@ -193,6 +194,8 @@ class DepartmentReport:
     months: list[tuple[str, int]]
     items: list[ItemRecord]
     assessments: list[AssessmentRow]
+    scores: list[FigurePoint] = field(default_factory=list)  # its 考核 score per assessed month
+    ranks: list[FigurePoint] = field(default_factory=list)  # and its rank (tied rows share one)
 
     def to_json(self) -> dict:
         return {
@@ -204,4 +207,6 @@ class DepartmentReport:
             "months": [[month, n] for month, n in self.months],
             "items": [i.to_json() for i in self.items],
             "assessments": [a.to_json() for a in self.assessments],
+            "scores": [p.to_json() for p in self.scores],
+            "ranks": [p.to_json() for p in self.ranks],
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .departments import Department, gazetteer
+from .figure_store import FigureReports
 from .model import Source, section_heading
 from .problems import Problem
 from .records import (
@@ -141,6 +142,8 @@ class Reports:
             months=self.department_months(name),
             items=self.department_items(name, limit=page_size, offset=(page - 1) * page_size),
             assessments=self.department_assessments(name),
+            scores=FigureReports(self.db).points("assessment-score", name),
+            ranks=FigureReports(self.db).points("assessment-rank", name),
         )
 
     def department_items(

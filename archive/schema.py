@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from .figure_store import create_figures
+
 MIGRATIONS = Migrations("bulletins")
 
 
@@ -119,7 +121,15 @@ def _problems(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 2  # the number of steps above
+@MIGRATIONS(name="m003_figures")
+def _figures(db: Database) -> None:
+    """The figures read out of each issue (schema 3). The store fills it for the issues
+    already stored, in the same transaction (their files are unchanged: no ingest would)."""
+    create_figures(db)
+
+
+FIGURES_STEP = "m003_figures"
+SCHEMA_VERSION = 3  # the number of steps above
 
 
 def schema_version(db: Database) -> int | None:

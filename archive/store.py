@@ -19,11 +19,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .figure_store import FigureReports, figure_rows
 from .model import Issue, Source, attachment_anchor, item_id
 from .records import ProblemRecord, SourceRecord
 from .reports import Reports
 from .rows import TABLES, IssueRows, from_rows, to_rows
-from .schema import SCHEMA_VERSION, SchemaError, is_current, migrate, schema_version
+from .schema import FIGURES_STEP, SCHEMA_VERSION, SchemaError, is_current, migrate, schema_version
 
 
 class Store:
@@ -52,6 +53,11 @@ class Store:
         """The lists and reports over this connection."""
         return Reports(self.db)
 
+    @cached_property
+    def figures(self) -> FigureReports:
+        """The series of figures and their points, over this connection."""
+        return FigureReports(self.db)
+
     def _migrate(self) -> None:
         if is_current(self.db):
             return
@@ -62,7 +68,10 @@ class Store:
                 f"(schema {version}; this one knows up to {SCHEMA_VERSION}): upgrade bulletins"
             )
         with self._transaction():
-            migrate(self.db)
+            if FIGURES_STEP in migrate(self.db):
+                self.db.execute("DELETE FROM figures")  # read anew, whatever was there
+                for issue in self.iter_issues():
+                    self._insert("figures", figure_rows(issue))
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -155,13 +164,14 @@ class Store:
             "DELETE FROM item_departments WHERE item_id IN (SELECT item_id FROM items WHERE issue_id = ?)",
             [issue_id],
         )
-        for table in ("items", "sections", "attachments", "attachment_rows", "issues"):
+        for table in ("items", "sections", "attachments", "attachment_rows", "figures", "issues"):
             db.execute(f"DELETE FROM [{table}] WHERE issue_id = ?", [issue_id])
         db.execute("UPDATE sources SET issue_id = NULL WHERE issue_id = ?", [issue_id])
 
     def _insert_issue(self, issue: Issue, source: SourceRecord) -> None:
         for table, rows in to_rows(issue, Source(source.path, source.sha256)).tables():
             self._insert(table, rows)
+        self._insert("figures", figure_rows(issue))  # derived, but written with the issue
 
     def _insert(self, table: str, rows: list[dict]) -> None:
         """Insert rows into a table of the schema: one prepared statement, no per-row introspection.

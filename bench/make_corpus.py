@@ -5,7 +5,8 @@
 The bulletins have the anatomy of the real ones in corpus/ (weekly and monthly,
 期/总期 numbering, periods that cross year ends, 3-6 sections with the
 recurring titles, items and sub-items with event dates, departments named by
-short name, alias or full name, 窗口考核结果 tables, footers) and are printed as
+short name, alias or full name, the recurring figures (综窗办件 of the week and the
+year so far, 受理工作手册 progress, 总体运行情况), 窗口考核结果 tables, footers) and are printed as
 text extracted from a PDF would be: hard wraps every ~30 characters, blank
 lines between them, page-break lines starting with a space. Their sentences are
 those of corpus/, recombined: the same seed always gives the same files.
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from archive.departments import gazetteer
+from archive.figures import extract_figures
 from archive.model import chinese_numeral
 from archive.parse import parse
 
@@ -38,11 +40,11 @@ SECTION_TITLES = [
     "智慧政务能力提升项目推进情况",
 ]
 ITEM_TITLES = [
-    "省本级综窗办件情况",
     "其他工作开展情况",
-    "事项授权及受理手册编制推进情况",
+    "窗口服务提升情况",
     "政务服务增值化改革",
 ]
+WINDOW_SECTION = "综窗改革攻坚行动"
 FOOTER = [
     "报：省政务管理办公室、省级相关部门（单位）、省中心领导。",
     "发：省级相关部门（单位）窗口，省直部门办事大厅，省中心各处（室）、直属单位。",
@@ -67,7 +69,12 @@ def load_bank() -> Bank:
     sentences: list[str] = []
     for path in sorted(CORPUS.glob("*.txt")):
         issue = parse(path.read_text("utf-8"))
+        # The items that report the recurring figures are not prose to recombine: their
+        # figures are printed on purpose, once per bulletin (see `window_report`).
+        figures = {f.anchor for f in extract_figures(issue)}
         for _, item in issue.walk_items():
+            if item.anchor in figures:
+                continue
             text = _LEADING_DATE.sub("", item.text.replace("\n", ""))
             for sentence in re.findall(r"[^。]+。", text):
                 if 12 <= len(sentence) <= 160:
@@ -105,7 +112,63 @@ def opening(rng: random.Random, start: date, end: date, monthly: bool) -> str:
     return f"{day.month}月{day.day}日，"
 
 
-def sections(rng: random.Random, bank: Bank, start: date, end: date, monthly: bool) -> list[str]:
+def week_counts(monday: date, seed: int) -> tuple[int, int, int, int]:
+    """The week's 综窗 counts (咨询, 受理, 颁发, 流转): a function of the week, so that the
+    running totals of the year, printed as sums of the weeks before, agree with them."""
+    rng = random.Random(f"{seed}:{monday.isoformat()}")
+    return (
+        rng.randint(900, 1800),
+        rng.randint(350, 650),
+        rng.randint(900, 4000),
+        rng.randint(2000, 7000),
+    )
+
+
+def window_report(rng: random.Random, start: date, end: date, seed: int) -> list[str]:
+    """The 综窗 section's recurring items: the week's counts, often the year's so far, the 手册 progress."""
+    consult, accept, issue, transfer = week_counts(start, seed)
+    lines = [
+        "（一）省本级综窗办件情况",
+        f"本周，共计咨询{consult}人次、受理{accept}件、颁发{issue}件、流转{transfer}件次。",
+    ]
+    if rng.random() < 0.7:
+        weeks = [start - timedelta(weeks=n) for n in range(0, 54)]
+        totals = [
+            sum(values)
+            for values in zip(
+                *(week_counts(m, seed) for m in weeks if (m + timedelta(days=4)).year == end.year),
+                strict=True,
+            )
+        ]
+        lines[-1] += (
+            f"今年以来，累计咨询{totals[0]}人次、受理{totals[1]}件、颁发{totals[2]}件、流转{totals[3]}件次。"
+        )
+    if rng.random() < 0.4:
+        done = 600 + (start - date(2015, 1, 5)).days // 7 * 2
+        lines.append("（二）事项授权及受理手册编制推进情况")
+        lines.append(
+            f"完成{rng.randint(2, 9)}个办理项的受理工作手册编制。截至目前，共完成{done}个办理项的"
+            f"受理工作手册编制，占比{min(100.0, done / 20):.2f}%。"
+        )
+    return lines
+
+
+def overview(rng: random.Random, start: date) -> str:
+    """A monthly's 总体运行情况, printed as the real ones are (万件 with two decimals)."""
+    online = rng.randint(200, 600) / 100
+    return (
+        f"{start.month}月，省本级办理政务服务事项{online + rng.randint(5, 30) / 100:g}万件。"
+        f"各进驻部门（单位）窗口共受理政务服务事项全程网办{online:g}万件，"
+        f"办结政务服务事项全程网办{online + rng.randint(-10, 10) / 100:g}万件；"
+        f"综合窗口受理政务服务事项{rng.randint(10, 30) / 100:g}万件，窗口出件量{rng.randint(10, 60) / 100:g}万件；"
+        f"政务大厅现场邮寄量{rng.randint(3, 12) / 100:g}万件；为办事企业群众提供电话咨询"
+        f"{rng.randint(900, 1500)}人（次）、现场咨询服务{rng.randint(3000, 6000)}人（次）。"
+    )
+
+
+def sections(
+    rng: random.Random, bank: Bank, start: date, end: date, monthly: bool, seed: int = 7
+) -> list[str]:
     lines: list[str] = []
     titles = rng.sample(SECTION_TITLES, rng.randint(3, 6) - (1 if monthly else 0))
     if monthly:
@@ -113,10 +176,10 @@ def sections(rng: random.Random, bank: Bank, start: date, end: date, monthly: bo
     for number, title in enumerate(titles, 1):
         lines.append(f"{chinese_numeral(number)}、{title}")
         if title.endswith("总体运行情况"):
-            lines.append(
-                f"{start.month}月，省本级办理政务服务事项{rng.randint(20, 80) / 10}万件，"
-                f"窗口出件量{rng.randint(10, 60) / 100}万件；为办事企业群众提供电话咨询{rng.randint(900, 1500)}人（次）。"
-            )
+            lines.append(overview(rng, start))
+            continue
+        if title == WINDOW_SECTION and not monthly:
+            lines += window_report(rng, start, end, seed)
             continue
         count = rng.choice((1, 1, 2, 2, 3, 3, 4, 5))
         if count == 1 and rng.random() < 0.5:
@@ -210,7 +273,7 @@ def plans(count: int) -> list[Plan]:
     return result
 
 
-def bulletin(plan: Plan, rng: random.Random, bank: Bank) -> str:
+def bulletin(plan: Plan, rng: random.Random, bank: Bank, seed: int = 7) -> str:
     published = plan.end + timedelta(days=rng.randint(5, 14))
     monthly = plan.kind == "monthly"
     head: list[str] = []
@@ -224,7 +287,7 @@ def bulletin(plan: Plan, rng: random.Random, bank: Bank) -> str:
             f"（{plan.start.month}月{plan.start.day}日—{plan.end.month}月{plan.end.day}日）"
         )
     head.append(f"{ISSUER} {published.year}年 {published.month}月 {published.day}日")
-    body = sections(rng, bank, plan.start, plan.end, monthly)
+    body = sections(rng, bank, plan.start, plan.end, monthly, seed)
     tail = attachment(rng, bank, published) if not monthly and rng.random() < 0.25 else []
     footer = FOOTER + ([f"（共印{rng.choice([100, 103, 110])}份）"] if not monthly else [])
     return wrap(head + body + tail + footer, rng)
@@ -241,7 +304,7 @@ def generate(out: Path, count: int, seed: int = 7) -> list[Path]:
     for plan in plans(count):
         name = f"{plan.kind}-{plan.start:%Y-%m-%d}.txt"
         path = out / name
-        path.write_text(bulletin(plan, rng, bank), "utf-8")
+        path.write_text(bulletin(plan, rng, bank, seed), "utf-8")
         paths.append(path)
     return paths
 

@@ -13,20 +13,29 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 
 from archive.departments import gazetteer
+from archive.figures import SERIES_BY_KEY
 from archive.ingest import Outcome, collect
+from archive.model import item_url
 from archive.schema import SchemaError
 from indexer.query import QueryError
 from indexer.search import MAX_PAGE, SearchRequest
 from service.archive import Archive
-from service.config import DATA_ENV, DEFAULT_DATA_DIR, Config
+from service.config import BASE_URL_ENV, DATA_ENV, DEFAULT_DATA_DIR, Config
 from service.export import EXPORT_LIMIT, hits_csv
+from service.feed import atom_feed
+from service.report import GROUPINGS, report_docx
+from web.feeds import search_feed_of
+from web.figures import all_figures_csv, figures_csv, series_data, series_json
+from web.related import item_with_related
+from web.reports import ItemNotFound, build_report
 
 from . import render
-from .options import output_options, search_options
+from .options import filter_options, output_options, search_options
 
 PROGRESS_THRESHOLD = 5  # files; fewer are ingested without a progress bar
 
@@ -54,13 +63,19 @@ def echo_json(data) -> None:
     show_default=True,
     help=f"Folder of the archive (SQLite store and search index); also ${DATA_ENV}.",
 )
+@click.option(
+    "--base-url",
+    envvar=BASE_URL_ENV,
+    help="Address staff reach the archive at, for the absolute links of feeds, reports and "
+    f"exports (e.g. https://bulletins.example.gov.cn); also ${BASE_URL_ENV}.",
+)
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path) -> None:
+def main(ctx: click.Context, data_dir: Path, base_url: str | None) -> None:
     """Searchable archive of the bulletins of the Sichuan government service centre.
 
     四川省政务服务中心《窗口工作周报》《政务窗口月报》检索归档工具。
     """
-    archive = Archive(Config.load(data_dir))
+    archive = Archive(Config.load(data_dir, base_url=base_url))
     ctx.call_on_close(archive.close)
     ctx.obj = archive
 
@@ -172,11 +187,11 @@ def show(archive: Archive, issue_id: str, output: str) -> None:
         else:
             click.echo(render.issue(issue))
         return
-    data = issue.item_to_json(anchor)
-    if data is None:
+    if issue.find(anchor) is None:
         raise click.ClickException(f"{issue.title} has no item '{anchor}'")
     if output == "json":
-        echo_json(data)
+        indexed(archive)  # its related items come from the index
+        echo_json(item_with_related(archive.index, issue, anchor))
     else:
         click.echo(render.item(issue, anchor))
 
@@ -302,3 +317,160 @@ def departments(archive: Archive, name: str | None, page: int, output: str) -> N
         echo_json(report.to_json())
     else:
         click.echo(render.department(report))
+
+
+def base_url(config: Config) -> str:
+    """Where links in feeds and reports point: --base-url, else where `serve` listens by default."""
+    return config.base_url or f"http://{config.host}:{config.port}"
+
+
+def permalink(config: Config) -> Callable[[str, str], str]:
+    return lambda issue_id, anchor: base_url(config) + item_url(issue_id, anchor)
+
+
+def indexed(archive: Archive) -> None:
+    """Build the index first if it is missing (a report or a feed of a search reads it)."""
+    built = archive.ensure_index()
+    if built is not None:
+        click.echo(f"the search index was missing: built it ({len(built.added)} issues)", err=True)
+
+
+@main.command()
+@click.argument("series", required=False)
+@click.option("--dept", help="For an assessment series: one department (any of its names).")
+@output_options(csv="Print the points as CSV, as the web export does.")
+@click.pass_obj
+def figures(archive: Archive, series: str | None, dept: str | None, output: str) -> None:
+    """The figures the bulletins report (数据): the series, or the points of one.
+
+    Without SERIES: every series with its span and latest value. With it: its
+    points oldest first, each with the item it was read from; values that
+    contradict their neighbours are marked.
+    """
+    store, link = archive.store, permalink(archive.config)
+    if series is None:
+        summaries = store.figures.series()
+        if output == "csv":
+            click.echo(all_figures_csv(store, link), nl=False)
+        elif output == "json":
+            echo_json({"series": [s.to_json() for s in summaries]})
+        else:
+            for s in summaries:
+                latest = (
+                    f"{s.latest.figure.printed}（{s.latest.figure.period_end}）"
+                    if s.latest
+                    else f"{s.departments} 个部门"
+                )
+                click.echo(
+                    f"{s.series.key:<28} {s.series.name}（{s.series.unit}）  {s.issues} 期  最新 {latest}"
+                )
+        return
+    if series not in SERIES_BY_KEY:
+        raise click.ClickException(f"unknown series '{series}'; `bulletins figures` lists them")
+    department = None
+    if dept:
+        found = gazetteer().resolve(dept)
+        department = found.short_name if found else dept
+    data = series_data(store, series, department)
+    if output == "csv":
+        click.echo(figures_csv(data["points"] or data["latest"], data["flags"], link), nl=False)
+    elif output == "json":
+        echo_json(series_json(data))
+    else:
+        for p in data["points"] or data["latest"]:
+            f = p.figure
+            flag = data["flags"].get(f.key)
+            start = f.period_start.isoformat() if f.period_start else "…"
+            who = f"{f.department}  " if f.department else ""
+            click.echo(
+                f"{start}..{f.period_end}  {who}{f.value:g} {f.unit}（{f.printed}）  "
+                f"{p.issue_title} [{f.issue_id}/{f.anchor}]" + (f"  ！{flag}" if flag else "")
+            )
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@filter_options
+@click.option(
+    "--item",
+    "items",
+    multiple=True,
+    metavar="ISSUE_ID/ANCHOR",
+    help="An item to report (repeat it, in order), instead of a search.",
+)
+@click.option(
+    "--group",
+    type=click.Choice(GROUPINGS),
+    default="issue",
+    show_default=True,
+    help="Group the items by issue or by department.",
+)
+@click.option("--title", default="", help="The report's title.")
+@click.option(
+    "--docx",
+    "docx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this .docx file.",
+)
+@output_options()
+@click.pass_obj
+def report(
+    archive: Archive, query: str, params: dict, items, group, title, docx_path, output
+) -> None:
+    """A report of chosen items (--item …) or of a whole search, as Word (--docx FILE) or JSON.
+
+    The document the web's 下载 Word gives: each item with its text, its
+    citation and its link (on --base-url).
+    """
+    request = None
+    try:
+        if not items:
+            request = SearchRequest.from_params({"q": query, **params})
+            if not request.has_criteria:
+                raise QueryError("请给出 --item，或查询词与筛选条件（--dept、--from、--to 等）")
+            indexed(archive)
+        built = build_report(
+            archive.store,
+            archive.index,
+            list(items),
+            request,
+            group,
+            title,
+            permalink(archive.config),
+        )
+    except (QueryError, ValueError) as error:
+        raise click.UsageError(str(error)) from None
+    except ItemNotFound as error:
+        raise click.ClickException(f"no item {error} in the archive") from None
+    if docx_path:
+        docx_path.write_bytes(report_docx(built))
+        click.echo(f"{docx_path}: {len(built.items)} items")
+    elif output == "json":
+        echo_json(built.to_json())
+    else:
+        raise click.UsageError("give --docx FILE (or --json)")
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@filter_options
+@click.pass_obj
+def feed(archive: Archive, query: str, params: dict) -> None:
+    """The Atom feed of a search (订阅), as /search.atom gives it, with links on --base-url."""
+    try:
+        request = SearchRequest.from_params({"q": query, **params})
+    except QueryError as error:
+        raise click.UsageError(str(error)) from None
+    indexed(archive)
+    shown = urlencode(request.params(page=None, limit=None, sort=None))
+    suffix = f"?{shown}" if shown else ""
+    root = base_url(archive.config)
+    data = search_feed_of(
+        archive.store,
+        archive.index,
+        request,
+        self_link=f"{root}/search.atom{suffix}",
+        page_link=f"{root}/search{suffix}",
+        link=permalink(archive.config),
+    )
+    sys.stdout.buffer.write(atom_feed(data))

@@ -90,3 +90,17 @@ def search_options(command: Callable) -> Callable:
     for option in reversed(SEARCH_OPTIONS):
         with_params = option(with_params)
     return with_params
+
+
+def filter_options(command: Callable) -> Callable:
+    """The filters of a search without its order and page, for commands that take every hit of
+    it (report, feed); the command gets them as `params`, as `search_options` gives them."""
+
+    @functools.wraps(command)
+    def with_params(*args, **kwargs):
+        params = {url: kwargs.pop(name) for name, url in SEARCH_PARAMS.items() if name in kwargs}
+        return command(*args, params=params, **kwargs)
+
+    for option in reversed(SEARCH_OPTIONS[:5]):  # dept, section, kind, from, to
+        with_params = option(with_params)
+    return with_params

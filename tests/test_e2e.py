@@ -393,3 +393,52 @@ def test_phone_width(browser: Browser, base_url: str):
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
     finally:
         context.close()
+
+
+def test_items_chosen_across_two_result_pages_download_as_one_word_document(
+    page: Page, tmp_path: Path
+):
+    """A member of staff ticks items on page 1 and page 2 of a search, then downloads them."""
+    import io
+
+    from docx import Document
+
+    page.goto("/search?q=窗口&limit=5")
+    boxes = page.locator("ol.hits input.choose")
+    expect(boxes.first).to_be_visible()
+    chosen = [boxes.nth(0).get_attribute("value"), boxes.nth(2).get_attribute("value")]
+    boxes.nth(0).check()
+    boxes.nth(2).check()
+    bar = page.locator(".chosen-bar")
+    expect(bar).to_be_visible()
+    expect(bar.locator(".chosen-count")).to_have_text("已选 2 条")
+
+    page.locator("nav.pager a[rel=next]").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(bar.locator(".chosen-count")).to_have_text("已选 2 条")  # the choice survived paging
+    second = page.locator("ol.hits input.choose").nth(1)
+    chosen.append(second.get_attribute("value"))
+    second.check()
+    expect(bar.locator(".chosen-count")).to_have_text("已选 3 条")
+
+    page.go_back()
+    for value in chosen[:2]:
+        expect(page.locator(f'input.choose[value="{value}"]')).to_be_checked()
+
+    with page.expect_download() as download_info:
+        bar.locator("a.chosen-docx").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    path = tmp_path / "report.docx"
+    download.save_as(path)
+    document = Document(io.BytesIO(path.read_bytes()))
+    links = [p.hyperlinks[0].address for p in document.paragraphs if p.style.name == "条目引用"]
+    by_issue: dict[str, list[str]] = {}
+    for item_id in chosen:  # grouped by issue, the issues in the order first chosen
+        by_issue.setdefault(item_id.split("/")[0], []).append(item_id)
+    base = page.url.split("/search")[0]
+    assert links == [f"{base}/items/{i}" for group in by_issue.values() for i in group]
+
+    bar.locator("button.chosen-clear").click()
+    expect(bar).to_be_hidden()
+    expect(page.locator("input.choose:checked")).to_have_count(0)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import feedparser
 
-from web.feed import ATOM, Feed, FeedEntry, atom_feed
+from service.feed import ATOM, Feed, FeedEntry, atom_feed
 
 BEIJING = timezone(timedelta(hours=8))
 BASE = "https://bulletins.example.org"

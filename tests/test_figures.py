@@ -388,3 +388,74 @@ def test_the_json_of_a_figure_names_its_series_and_links_to_its_item():
         "anchor": "s1-1",
         "url": "/items/monthly-2025-01/s1-1",
     }
+
+
+# -- at scale: a generated archive of 500 bulletins ---------------------------
+
+# What a generated bulletin prints when it reports each series (bench/make_corpus.py prints them so).
+PRINTED_AS = {
+    "window-consult": "本周，共计咨询",
+    "window-accept": "本周，共计咨询",
+    "window-issue": "本周，共计咨询",
+    "window-transfer": "本周，共计咨询",
+    "window-consult-year": "今年以来，累计咨询",
+    "window-accept-year": "今年以来，累计咨询",
+    "window-issue-year": "今年以来，累计咨询",
+    "window-transfer-year": "今年以来，累计咨询",
+    "manual-done": "截至目前，共完成",
+    "manual-share": "截至目前，共完成",
+    "overview-handled": "省本级办理政务服务事项",
+    "overview-online-accepted": "受理政务服务事项全程网办",
+    "overview-online-completed": "办结政务服务事项全程网办",
+    "overview-window-accepted": "综合窗口受理政务服务事项",
+    "overview-window-output": "窗口出件量",
+    "overview-mailed": "现场邮寄量",
+    "overview-phone": "电话咨询",
+    "overview-onsite": "现场咨询",
+}
+
+
+@pytest.fixture(scope="module")
+def generated_issues(tmp_path_factory) -> list[Issue]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from make_corpus import generate
+
+    paths = generate(tmp_path_factory.mktemp("generated"), 500, seed=11)
+    return [parse(path.read_text("utf-8")) for path in paths]
+
+
+def test_on_500_generated_bulletins_every_series_has_one_point_per_issue_that_prints_it(
+    generated_issues,
+):
+    points: dict[str, list[str]] = {}
+    for issue in generated_issues:
+        for figure in extract_figures(issue):
+            points.setdefault(figure.series, []).append(
+                f"{issue.issue_id} {figure.department or ''}".strip()
+            )
+    for series, phrase in PRINTED_AS.items():
+        printing = [
+            issue.issue_id
+            for issue in generated_issues
+            if any(phrase in item.text for _, item in issue.walk_items())
+        ]
+        assert printing, f"the generator prints no {series}"
+        assert sorted(points.get(series, [])) == sorted(printing), series
+    for series in ("assessment-score", "assessment-rank"):
+        rows = [
+            f"{issue.issue_id} {row.department or row.name}"
+            for issue in generated_issues
+            for attachment in issue.attachments
+            if "考核" in attachment.title
+            for row in attachment.rows
+        ]
+        assert rows and sorted(points[series]) == sorted(rows), series
+    assert set(points) == {*PRINTED_AS, "assessment-score", "assessment-rank"}
+
+
+def test_the_generated_series_contradict_nothing(generated_issues):
+    """The generator's counts are plausible and its running totals add up: nothing is flagged."""
+    figures = [f for issue in generated_issues for f in extract_figures(issue)]
+    assert flag_outliers(figures) == {}

@@ -12,8 +12,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from archive.model import Issue
+from service.report import Report, ReportItem, groups, report_docx
 from web.filters import cn_span
-from web.report import Report, ReportItem, groups, report_docx
 
 BASE = "https://bulletins.example.org"
 

@@ -14,7 +14,7 @@ from archive.schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate
 from archive.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-STEPS = ["m001_issues", "m002_problems"]
+STEPS = ["m001_issues", "m002_problems", "m003_figures"]
 
 
 def archive_of_schema(version: int, path: Path) -> Path:

@@ -136,7 +136,13 @@ def test_a_tied_row_shows_that_it_is_tied(client):
 
     section = section_titled(doc, "窗口考核结果")
     [row] = section.find("tbody").find_all("tr")
-    assert [td.words for td in row.find_all("td")][2:] == ["（并列）", "100", "0", "20", "120"]
+    assert [td.words for td in row.find_all("td")][2:] == [
+        "1（并列）",
+        "100",
+        "0",
+        "20",
+        "120",
+    ]  # ties with 自然资源厅: rank 1
 
 
 def test_a_department_never_mentioned_says_so(client, ingested_store):

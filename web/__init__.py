@@ -13,7 +13,7 @@ from flask import Flask
 
 from service.config import Config
 
-from . import departments, errors, imports, issues, search, security
+from . import departments, errors, feeds, figures, imports, issues, reports, search, security
 from .context import init_app
 from .filters import register_filters
 
@@ -32,4 +32,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(issues.bp)
     app.register_blueprint(departments.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(figures.bp)
     return app

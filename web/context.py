@@ -6,14 +6,16 @@ one connection per thread, opened on the thread's first request and kept.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from archive.reports import Reports
 from archive.store import Store
+from indexer.index import SearchIndex
 from service.archive import Archive
 from service.config import Config
 
 ARCHIVE_KEY = "bulletins.archive"
+FREQUENCIES_KEY = "bulletins.frequencies"
 
 
 def config() -> Config:
@@ -31,6 +33,30 @@ def get_store() -> Store:
 
 def get_reports() -> Reports:
     return get_archive().reports
+
+
+def get_index() -> SearchIndex:
+    return get_archive().index
+
+
+def absolute(path: str) -> str:
+    """An absolute link to a path of this app (as url_for gives it) for a feed or a report:
+    on the configured base URL, else on the host this request came to."""
+    return config().absolute(path, request.host_url)
+
+
+def get_frequencies() -> dict[str, int]:
+    """Document frequencies of words looked up in the live index generation (for related items).
+
+    Kept per app and dropped when the index changes: the table a search reads is
+    a new object for each generation.
+    """
+    with get_index().searching() as (_, table):
+        cached = current_app.extensions.get(FREQUENCIES_KEY)
+        if cached is None or cached[0] is not table:
+            cached = (table, {})
+            current_app.extensions[FREQUENCIES_KEY] = cached
+        return cached[1]
 
 
 def archive_of(app: Flask) -> Archive:

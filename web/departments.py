@@ -12,6 +12,8 @@ from indexer.search import MAX_PAGE
 
 from .charts import monthly_bars
 from .context import get_reports
+from .figures import chart_points
+from .series_chart import timeline
 
 bp = Blueprint("departments", __name__)
 
@@ -59,7 +61,19 @@ def show(name: str):
         return redirect(target, 301)
     report = get_reports().department_report(department, page_number(), PAGE_SIZE)
     chart = monthly_bars(report.months, f"{department.short_name}每月被提及的条目数")
-    return render_template("department.html", r=report, department=department, chart=chart)
+    name = department.short_name
+    score_chart = timeline(chart_points(report.scores, {}), f"{name}窗口考核实得分", "分")
+    rank_chart = timeline(chart_points(report.ranks, {}), f"{name}窗口考核名次", "名", reverse=True)
+    ranks = {(p.figure.issue_id, p.figure.anchor): p.figure.value for p in report.ranks}
+    return render_template(
+        "department.html",
+        r=report,
+        department=department,
+        chart=chart,
+        score_chart=score_chart,
+        rank_chart=rank_chart,
+        ranks=ranks,
+    )
 
 
 @bp.get("/api/departments/<name>")

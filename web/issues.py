@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
 
-from archive.model import Issue
+from archive.model import Attachment, Issue
 
-from .context import get_reports, get_store
+from .context import get_frequencies, get_index, get_reports, get_store
+from .related import Related, item_with_related, related_items
 
 bp = Blueprint("issues", __name__)
 
@@ -47,19 +48,29 @@ def item(issue_id: str, anchor: str):
     issue = load_issue(issue_id)
     if issue.find(anchor) is None:
         abort(404, f"{issue.title}中没有编号为 {anchor} 的条目。")
-    return render_issue(issue, target=anchor)
+    return render_issue(issue, target=anchor, related=related_to(issue, anchor))
+
+
+def related_to(issue: Issue, anchor: str) -> list[Related]:
+    """Up to five items of other issues related to this one (none for an attachment)."""
+    _, node = issue.find(anchor)
+    if isinstance(node, Attachment):
+        return []
+    return related_items(
+        get_index(), issue.issue_id, node.text, node.departments, get_frequencies()
+    )
 
 
 @bp.get("/api/items/<issue_id>/<anchor>")
 def api_item(issue_id: str, anchor: str):
     issue = load_issue(issue_id)
-    data = issue.item_to_json(anchor)
+    data = item_with_related(get_index(), issue, anchor, get_frequencies())
     if data is None:
         abort(404, f"{issue.title}中没有编号为 {anchor} 的条目。")
     return jsonify(data)
 
 
-def render_issue(issue: Issue, target: str | None):
+def render_issue(issue: Issue, target: str | None, related: list[Related] | None = None):
     older, newer = get_reports().neighbours(issue.issue_id)
     citations = {node.anchor: issue.citation(node.anchor) for _, node in issue.walk_items()}
     citations.update({a.anchor: issue.citation(a.anchor) for a in issue.attachments})
@@ -70,4 +81,5 @@ def render_issue(issue: Issue, target: str | None):
         citations=citations,
         older=older,
         newer=newer,
+        related=related or [],
     )

@@ -56,3 +56,75 @@
     }
   });
 })();
+
+// Choose items for a report on search results and issue pages; the choice is kept in
+// localStorage, so it survives paging, other searches and other issues, until cleared.
+// Without script the checkboxes stay hidden and the whole-search export links still work.
+(function () {
+  "use strict";
+
+  var KEY = "bulletins.chosen";
+
+  function load() {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(KEY) || "[]");
+      return Array.isArray(value) ? value.filter(function (c) { return c && typeof c.id === "string"; }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function save(chosen) {
+    try { window.localStorage.setItem(KEY, JSON.stringify(chosen)); } catch (e) { /* private mode: this page only */ }
+  }
+
+  function reportHref(base, chosen, extra) {
+    var query = chosen.map(function (c) { return "item=" + encodeURIComponent(c.id); });
+    if (extra) { query.push(extra); }
+    return base + "?" + query.join("&");
+  }
+
+  function render(bar, chosen) {
+    var count = bar.querySelector(".chosen-count");
+    count.textContent = "已选 " + chosen.length + " 条";
+    bar.querySelector("a.chosen-docx").href = reportHref(bar.getAttribute("data-docx"), chosen);
+    bar.querySelector("a.chosen-page").href = reportHref(bar.getAttribute("data-page"), chosen);
+    bar.querySelector("a.chosen-by-department").href = reportHref(bar.getAttribute("data-docx"), chosen, "group=department");
+    bar.hidden = chosen.length === 0;
+    document.querySelectorAll("input.choose").forEach(function (box) {
+      box.checked = chosen.some(function (c) { return c.id === box.value; });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var bar = document.querySelector(".chosen-bar");
+    var boxes = document.querySelectorAll("input.choose");
+    if (!bar) { return; }
+    boxes.forEach(function (box) {
+      var label = box.closest("label");
+      if (label) { label.hidden = false; }
+    });
+    var chosen = load();
+    render(bar, chosen);
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.matches || !box.matches("input.choose")) { return; }
+      chosen = load().filter(function (c) { return c.id !== box.value; });
+      if (box.checked) { chosen.push({ id: box.value, title: box.getAttribute("data-title") || box.value }); }
+      save(chosen);
+      render(bar, chosen);
+    });
+    bar.querySelector("button.chosen-clear").addEventListener("click", function () {
+      chosen = [];
+      save(chosen);
+      render(bar, chosen);
+    });
+    window.addEventListener("storage", function (event) {
+      if (event.key === KEY) { chosen = load(); render(bar, chosen); }
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("button.print")) { window.print(); }
+  });
+})();

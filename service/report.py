@@ -68,6 +68,19 @@ class ReportItem:
     issue_title: str  # the citation's first part: 《窗口工作周报》2024年第37期（总第508期）
     departments: tuple[str, ...] = ()
     dates: str = ""  # the span the item reports, as shown: "2024年9月11日"
+    anchor: str = ""  # its place in the issue ("s2-3"), when it came from the archive
+
+    def to_json(self) -> dict:
+        return {
+            "item_id": f"{self.issue_id}/{self.anchor}" if self.anchor else None,
+            "issue_id": self.issue_id,
+            "issue_title": self.issue_title,
+            "citation": self.citation,
+            "url": self.link,
+            "dates": self.dates,
+            "departments": list(self.departments),
+            "text": self.text,
+        }
 
     @property
     def place(self) -> str:
@@ -89,6 +102,19 @@ class Report:
     def __post_init__(self) -> None:
         if self.group_by not in GROUPINGS:
             raise ValueError(f"group_by must be one of {GROUPINGS}, not {self.group_by!r}")
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "filters": [[what, value] for what, value in self.filters],
+            "group_by": self.group_by,
+            "generated": self.generated.isoformat(timespec="seconds") if self.generated else None,
+            "total": len(self.items),
+            "groups": [
+                {"name": name, "items": [i.to_json() for i in items]}
+                for name, items in groups(self)
+            ],
+        }
 
 
 def groups(report: Report) -> list[tuple[str, list[ReportItem]]]:

@@ -1,0 +1,224 @@
+"""The 数据 pages: the figures the bulletins report, each series over time, with JSON and CSV twins.
+
+Every value links to the item it was read from; a value that contradicts its
+neighbours is marked (archive.figures.flag_outliers), never left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+
+from archive.departments import gazetteer
+from archive.figure_store import FigurePoint
+from archive.figures import SERIES_BY_KEY, TOPICS, Series, flag_outliers
+from archive.model import item_url
+from archive.store import Store
+
+from .context import absolute, get_store
+from .filters import cn_date, cn_span
+from .series_chart import ChartPoint, format_number, timeline, years
+
+bp = Blueprint("figures", __name__)
+
+CSV_HEADER = [
+    "系列",
+    "名称",
+    "部门",
+    "数值",
+    "单位",
+    "原文",
+    "起始日期",
+    "截止日期",
+    "期号",
+    "条目",
+    "链接",
+    "提示",
+]
+
+
+def period_text(point: FigurePoint) -> str:
+    """The span a value counts, as the bulletins print spans: 2024年9月9日—9月14日, 截至2024年1月5日."""
+    figure = point.figure
+    if figure.period_start is None:
+        return f"截至{cn_date(figure.period_end)}"
+    return cn_span(figure.period_start, figure.period_end)
+
+
+def chart_points(points: list[FigurePoint], flags: dict) -> list[ChartPoint]:
+    return [
+        ChartPoint(
+            day=p.figure.period_end,
+            value=p.figure.value,
+            href=request.script_root + p.figure.url,  # url_for per point costs more than the page
+            label=f"{period_text(p)}：{p.figure.printed or format_number(p.figure.value)}"
+            f"（{p.issue_title}）",
+            flagged=p.figure.key in flags,
+        )
+        for p in points
+    ]
+
+
+def series_or_404(key: str) -> Series:
+    series = SERIES_BY_KEY.get(key)
+    if series is None:
+        abort(404, f"没有名为 {key} 的数据系列。")
+    return series
+
+
+def department_param() -> str | None:
+    name = (request.args.get("dept") or "").strip()
+    if not name:
+        return None
+    if len(name) > 100:
+        abort(400, "参数 dept 过长：最多 100 个字符")
+    found = gazetteer().resolve(name)
+    return found.short_name if found else name
+
+
+@bp.get("/figures/")
+def index():
+    summaries = get_store().figures.series()
+    topics: dict[str, list] = {}
+    for summary in summaries:
+        topics.setdefault(TOPICS[summary.series.topic].name, []).append(summary)
+    return render_template("figures.html", topics=topics, period_text=period_text)
+
+
+@bp.get("/api/figures")
+def api_index():
+    return jsonify({"series": [s.to_json() for s in get_store().figures.series()]})
+
+
+def series_data(store: Store, key: str, department: str | None) -> dict:
+    """One series' page, built once for the page, its JSON and its CSV (and the CLI)."""
+    series = SERIES_BY_KEY[key]
+    if series.column is not None and department is None:
+        latest = store.figures.latest(key)
+        return {"series": series, "department": None, "points": [], "flags": {}, "latest": latest}
+    points = store.figures.points(key, department)
+    flags = flag_outliers(p.figure for p in points)
+    return {
+        "series": series,
+        "department": department,
+        "points": points,
+        "flags": flags,
+        "latest": [],
+    }
+
+
+def series_json(data: dict) -> dict:
+    series = data["series"]
+    return {
+        "series": series.key,
+        "name": series.name,
+        "topic": TOPICS[series.topic].name,
+        "unit": series.unit,
+        "department": data["department"],
+        "points": [
+            {**p.to_json(), "flag": data["flags"].get(p.figure.key)} for p in data["points"]
+        ],
+        "latest": [p.to_json() for p in data["latest"]],
+    }
+
+
+def _request_data(key: str) -> dict:
+    series_or_404(key)
+    return series_data(get_store(), key, department_param())
+
+
+@bp.get("/figures/<key>")
+def show(key: str):
+    data = _request_data(key)
+    series, points, flags = data["series"], data["points"], data["flags"]
+    label = series.name + (f"（{data['department']}）" if data["department"] else "")
+    dots = chart_points(points, flags)
+    chart = timeline(dots, label, series.unit, reverse=series.column == "rank")
+    several_years = len({p.figure.period_end.year for p in points}) > 1
+    by_year = (
+        years(dots, f"{label}逐年对比", series.unit)
+        if series.kinds == ("weekly",) and several_years
+        else ""
+    )
+    return render_template(
+        "figure.html",
+        **data,
+        topic=TOPICS[series.topic].name,
+        chart=chart,
+        by_year=by_year,
+        period_text=period_text,
+        format_number=format_number,
+    )
+
+
+@bp.get("/api/figures/<key>")
+def api_show(key: str):
+    return jsonify(series_json(_request_data(key)))
+
+
+@bp.get("/figures/<key>.csv")
+def csv_show(key: str):
+    data = _request_data(key)
+    return _csv_response(
+        figures_csv(data["points"] or data["latest"], data["flags"], _links()), key
+    )
+
+
+@bp.get("/figures.csv")
+def csv_all():
+    return _csv_response(all_figures_csv(get_store(), _links()), "figures")
+
+
+def _links() -> Callable[[str, str], str]:
+    """Absolute permalinks for this request (the root worked out once: a CSV has thousands)."""
+    root = absolute(request.script_root)
+    return lambda issue_id, anchor: root + item_url(issue_id, anchor)
+
+
+def _csv_response(text: str, name: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="bulletins-{name}.csv"'},
+    )
+
+
+def all_figures_csv(store: Store, link: Callable[[str, str], str]) -> str:
+    """Every point of every series, as one CSV."""
+    points: list[FigurePoint] = []
+    flags: dict = {}
+    for summary in store.figures.series():
+        series_points = store.figures.points(summary.series.key)
+        flags.update(flag_outliers(p.figure for p in series_points))
+        points.extend(series_points)
+    return figures_csv(points, flags, link)
+
+
+def figures_csv(points: list[FigurePoint], flags: dict, link: Callable[[str, str], str]) -> str:
+    """Points as CSV text with a UTF-8 BOM (so that Excel reads the Chinese as UTF-8)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for p in points:
+        f = p.figure
+        writer.writerow(
+            [
+                f.series,
+                SERIES_BY_KEY[f.series].name if f.series in SERIES_BY_KEY else f.series,
+                f.department or "",
+                format_number(f.value).replace(",", ""),
+                f.unit,
+                f.printed,
+                f.period_start.isoformat() if f.period_start else "",
+                f.period_end.isoformat(),
+                p.issue_title,
+                f"{f.issue_id}/{f.anchor}",
+                link(f.issue_id, f.anchor),
+                flags.get(f.key, ""),
+            ]
+        )
+    return out.getvalue()

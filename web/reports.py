@@ -1,0 +1,180 @@
+"""Report export: chosen items, or a whole search, as a Word document, a printable page and JSON.
+
+The items are named in the URL (`item=weekly-2024-09-09/s2-1`, repeated, in
+the order chosen), so a report is a link like any other; without `item`, the
+search parameters (q, dept, section, kind, from, to, sort) take every hit of
+that search, up to MAX_ITEMS. `group=issue|department` and `title` shape it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+
+from archive.model import Attachment, Issue
+from archive.store import Store
+from indexer.documents import attachment_text
+from indexer.index import SearchIndex
+from indexer.search import SearchRequest, search
+from service.report import GROUPINGS, Report, ReportItem, groups, report_docx
+
+from .context import absolute, config, get_index, get_store
+from .filters import KIND_LABELS, cn_date, cn_span
+
+bp = Blueprint("reports", __name__)
+
+MAX_ITEMS = 500
+MAX_TITLE = 100
+_ITEM_ID = re.compile(r"^(?:weekly|monthly)-[0-9-]{7,10}/(?:s\d{1,3}(?:-\d{1,3}){1,3}|a\d{1,3})$")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ItemNotFound(LookupError):
+    """An item id that names no item of the archive (its issue, or that place in it, is gone)."""
+
+
+def report_from_request() -> Report:
+    """The report the URL asks for: its items, grouping and title (400/404 with the reason in Chinese)."""
+    group = request.args.get("group", "issue")
+    if group not in GROUPINGS:
+        abort(400, "参数 group 只能是 issue（按期次）或 department（按部门）")
+    title = " ".join((request.args.get("title") or "").split())
+    if len(title) > MAX_TITLE:
+        abort(400, f"参数 title 过长：最多 {MAX_TITLE} 个字符")
+    ids = request.args.getlist("item")
+    search_request = None
+    if not ids:
+        search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
+        if not search_request.has_criteria:
+            abort(400, "请选择条目（参数 item），或给出检索条件（q、dept、from、to 等）")
+    try:
+        return build_report(get_store(), get_index(), ids, search_request, group, title, _link)
+    except ValueError as error:
+        abort(400, str(error))
+    except ItemNotFound as error:
+        abort(404, f"没有编号为 {error} 的条目。")
+
+
+def _link(issue_id: str, anchor: str) -> str:
+    return absolute(url_for("issues.item", issue_id=issue_id, anchor=anchor))
+
+
+def build_report(
+    store: Store,
+    index: SearchIndex,
+    ids: list[str],
+    search_request: SearchRequest | None,
+    group: str,
+    title: str,
+    link: Callable[[str, str], str],
+) -> Report:
+    """The report of chosen items (`ids`, in order) or of every hit of a search (for the web and the CLI)."""
+    if ids:
+        items, filters, prefer = load_items(store, ids, link), (), ()
+        title = title or "所选条目摘编"
+    else:
+        result = search(index, replace(search_request, page=1, limit=MAX_ITEMS), facets=False)
+        items = load_items(store, [hit.item_id for hit in result.hits], link)
+        filters = search_filters(search_request)
+        name = search_request.department_name
+        prefer = (name,) if name else ()
+        title = title or "检索结果摘编"
+    return Report(
+        title=title,
+        filters=filters,
+        items=tuple(items),
+        group_by=group,
+        generated=datetime.now().astimezone(),
+        prefer=prefer,
+    )
+
+
+def load_items(store: Store, ids: list[str], link: Callable[[str, str], str]) -> list[ReportItem]:
+    """The items of these ids, in this order (each once), read from the archive.
+
+    ValueError (in Chinese) for too many or a malformed id; ItemNotFound for an id of no item.
+    """
+    ids = list(dict.fromkeys(ids))
+    if len(ids) > MAX_ITEMS:
+        raise ValueError(f"一次最多导出 {MAX_ITEMS} 条，所选为 {len(ids)} 条")
+    issues: dict[str, Issue | None] = {}
+    items = []
+    for item_id in ids:
+        if not _ITEM_ID.match(item_id):
+            raise ValueError(f"条目编号格式有误：{item_id[:60]}（应如 weekly-2024-09-09/s2-1）")
+        issue_id, anchor = item_id.split("/")
+        if issue_id not in issues:
+            issues[issue_id] = store.load(issue_id)
+        issue = issues[issue_id]
+        if issue is None or issue.find(anchor) is None:
+            raise ItemNotFound(item_id)
+        items.append(report_item(issue, anchor, link(issue_id, anchor)))
+    return items
+
+
+def report_item(issue: Issue, anchor: str, link: str) -> ReportItem:
+    """One item (or attachment) of an issue as a report gives it."""
+    _, node = issue.find(anchor)
+    if isinstance(node, Attachment):  # a table: its title and one line per row, as search reads it
+        text = attachment_text(node)
+        return ReportItem(
+            text, issue.citation(anchor), link, issue.issue_id, issue.title, anchor=anchor
+        )
+    return ReportItem(
+        text=node.text,
+        citation=issue.citation(anchor),
+        link=link,
+        issue_id=issue.issue_id,
+        issue_title=issue.title,
+        departments=tuple(node.departments),
+        dates=cn_span(node.date_from, node.date_to),
+        anchor=anchor,
+    )
+
+
+def search_filters(search_request: SearchRequest) -> tuple[tuple[str, str], ...]:
+    """The search's criteria as a reader of the report should see them."""
+    dates = ""
+    if search_request.date_from or search_request.date_to:
+        start = cn_date(search_request.date_from) if search_request.date_from else "不限"
+        end = cn_date(search_request.date_to) if search_request.date_to else "不限"
+        dates = f"{start} 至 {end}"
+    shown = (
+        ("检索词", search_request.query),
+        ("部门", search_request.department_name or ""),
+        ("栏目", search_request.section or ""),
+        ("类型", KIND_LABELS.get(search_request.kind or "", "")),
+        ("事件日期", dates),
+    )
+    return tuple((what, value) for what, value in shown if value)
+
+
+@bp.get("/report.docx")
+def docx():
+    report = report_from_request()
+    day = f"{report.generated:%Y%m%d}"
+    name = f"{report.title}-{day}.docx"
+    return Response(
+        report_docx(report),
+        mimetype=DOCX,
+        headers={
+            "Content-Disposition": f'attachment; filename="bulletins-report-{day}.docx"; '
+            f"filename*=UTF-8''{quote(name)}"
+        },
+    )
+
+
+@bp.get("/report")
+def page():
+    report = report_from_request()
+    return render_template("report.html", report=report, groups=groups(report))
+
+
+@bp.get("/api/report")
+def api():
+    return jsonify(report_from_request().to_json())
