@@ -6,11 +6,15 @@ methods give the shapes of the brief so no layer builds dicts of its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .dates import month_span
+
 KINDS = ("weekly", "monthly")
 KIND_NAMES = {"weekly": "窗口工作周报", "monthly": "政务窗口月报"}
+ATTACHMENT_SECTION = "附件"  # the section an attachment is listed under, beside the items
 
 
 def iso(d: date | None) -> str | None:
@@ -126,8 +130,13 @@ class AttachmentRow:
         }
 
 
+_TITLED_MONTH = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月")
+
+
 @dataclass
 class Attachment:
+    """An attachment (a 窗口考核结果 table): retrieved as one unit, like an item, by anchor "a1"."""
+
     number: int  # 1-based; anchor "a1"
     title: str
     columns: list[str] = field(default_factory=list)
@@ -138,11 +147,49 @@ class Attachment:
     def anchor(self) -> str:
         return attachment_anchor(self.number)
 
+    @property
+    def departments(self) -> list[str]:
+        """The departments its table lists, each once, in the table's order: a table is about
+        each department it scores, as an item is about each it mentions."""
+        return list(dict.fromkeys(r.department for r in self.rows if r.department))
+
+    @property
+    def month(self) -> tuple[date, date] | None:
+        """The month its title names ("2023年11月省政务服务大厅…考核结果"): the span it reports on."""
+        m = _TITLED_MONTH.search(self.title)
+        if not m or not 1 <= int(m["m"]) <= 12:
+            return None
+        start, end = month_span(int(m["y"]), int(m["m"]))
+        return (start, end) if start and end else None
+
+    @property
+    def text(self) -> str:
+        """The attachment as text: its title, then one line per table row (what search reads)."""
+        lines = [self.title]
+        for row in self.rows:
+            seq = f"{row.seq}. " if row.seq is not None else ""
+            scores = "，".join(
+                f"{name}{value:g}"
+                for name, value in (
+                    ("基础分", row.base),
+                    ("减分", row.deduction),
+                    ("加分", row.bonus),
+                    ("实得分", row.score),
+                )
+                if value is not None
+            )
+            lines.append(f"{seq}{row.name}：{scores}")
+        return "\n".join(lines)
+
     def to_json(self, issue_id: str) -> dict:
+        month = self.month
         return {
             "anchor": self.anchor,
             "url": item_url(issue_id, self.anchor),
             "title": self.title,
+            "date_from": iso(month[0]) if month else None,
+            "date_to": iso(month[1]) if month else None,
+            "departments": self.departments,
             "columns": self.columns,
             "rows": [r.to_json() for r in self.rows],
             "lines": self.lines,

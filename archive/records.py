@@ -188,7 +188,8 @@ class DepartmentReport:
     """Everything the archive holds about one department: its items (a page), months, assessments."""
 
     department: Department
-    total: int
+    total: int  # items that mention it and tables that list it
+    tables: int  # of which tables (窗口考核结果)
     page: int
     pages: int
     months: list[tuple[str, int]]
@@ -202,6 +203,7 @@ class DepartmentReport:
             **self.department.to_json(),
             "url": department_url(self.department.short_name),
             "total": self.total,
+            "tables": self.tables,
             "page": self.page,
             "pages": self.pages,
             "months": [[month, n] for month, n in self.months],

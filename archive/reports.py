@@ -6,11 +6,13 @@ into the records of `records`. Whole issues are the store's (`Store.load`).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlite_utils import Database
 
 from .departments import Department, gazetteer
 from .figure_store import FigureReports
-from .model import Source, section_heading
+from .model import ATTACHMENT_SECTION, Source, iso, section_heading
 from .problems import Problem
 from .records import (
     AssessmentRow,
@@ -22,7 +24,7 @@ from .records import (
     ProblemRecord,
     SourceRecord,
 )
-from .rows import attachment_row
+from .rows import IssueRows, attachment_row, from_rows
 
 DEPARTMENT_PAGE = 50  # items on a page of a department
 
@@ -116,11 +118,16 @@ class Reports:
     # -- departments ------------------------------------------------------
 
     def department_counts(self) -> dict[str, int]:
-        """Department short name -> number of items that mention it."""
-        rows = self.db.query(
-            "SELECT department, count(*) AS n FROM item_departments GROUP BY department"
-        )
-        return {r["department"]: r["n"] for r in rows}
+        """Department short name -> number of items that mention it and tables that list it.
+
+        A 窗口考核结果 table counts once for each department it lists, as the search
+        counts it: the department list, its page, the home page and the search facet
+        give one number.
+        """
+        counts: Counter[str] = Counter()
+        for query in (_ITEM_COUNTS, _TABLE_COUNTS):
+            counts.update({r["department"]: r["n"] for r in self.db.query(query)})
+        return dict(counts)
 
     def departments(self) -> list[DepartmentCount]:
         """Every department of the gazetteer, in its order, with its item count (0 if none)."""
@@ -131,67 +138,129 @@ class Reports:
         self, department: Department, page: int = 1, page_size: int = DEPARTMENT_PAGE
     ) -> DepartmentReport:
         name = department.short_name
-        total = self.db.execute(
+        tables = self._department_tables(name)
+        items = self.db.execute(
             "SELECT count(*) FROM item_departments WHERE department = ?", [name]
         ).fetchone()[0]
+        total = items + len(tables)
+        offset = (page - 1) * page_size
+        # The page of items and tables together: the items up to the page's end, and every
+        # table (a department is in one table an issue at most), in one order.
+        listed = sorted(
+            [*self._department_items(name, limit=offset + page_size), *tables],
+            key=_newest_first,
+            reverse=True,
+        )
         return DepartmentReport(
             department=department,
             total=total,
+            tables=len(tables),
             page=page,
             pages=max(1, -(-total // page_size)),
-            months=self.department_months(name),
-            items=self.department_items(name, limit=page_size, offset=(page - 1) * page_size),
+            months=self.department_months(name, tables),
+            items=[record for record, _ in listed[offset : offset + page_size]],
             assessments=self.department_assessments(name),
             scores=FigureReports(self.db).points("assessment-score", name),
             ranks=FigureReports(self.db).points("assessment-rank", name),
         )
 
-    def department_items(
-        self, department: str, limit: int = DEPARTMENT_PAGE, offset: int = 0
-    ) -> list[ItemRecord]:
-        """Items that mention a department, newest event first."""
+    def _department_items(self, department: str, limit: int) -> list[tuple[ItemRecord, tuple]]:
+        """Items that mention a department, newest event first, each with its place in that order."""
         rows = self.db.query(
             """SELECT i.issue_id, i.anchor, i.label, i.text, i.date_from, i.date_to, i.item_id,
+                      i.position,
                       (SELECT group_concat(department, ',') FROM
                           (SELECT department FROM item_departments x WHERE x.item_id = i.item_id ORDER BY ord)
                       ) AS departments,
                       s.number AS section_number, s.title AS section_title, s.name AS section_name,
-                      iss.title AS issue_title
+                      iss.title AS issue_title, coalesce(iss.period_start, iss.published) AS issued
                FROM item_departments d
                JOIN items i ON i.item_id = d.item_id
                JOIN issues iss ON iss.issue_id = i.issue_id
                JOIN sections s ON s.issue_id = i.issue_id AND s.number = i.section_number
                WHERE d.department = ?
                ORDER BY i.date_from DESC, coalesce(iss.period_start, iss.published) DESC, i.position
-               LIMIT ? OFFSET ?""",
-            [department, limit, offset],
+               LIMIT ?""",
+            [department, limit],
         )
         return [
-            ItemRecord(
-                issue_id=r["issue_id"],
-                anchor=r["anchor"],
-                issue_title=r["issue_title"],
-                section=r["section_name"],
-                section_title=section_heading(r["section_number"], r["section_title"]),
-                label=r["label"],
-                text=r["text"],
-                date_from=r["date_from"],
-                date_to=r["date_to"],
-                departments=r["departments"].split(",") if r["departments"] else [],
+            (
+                ItemRecord(
+                    issue_id=r["issue_id"],
+                    anchor=r["anchor"],
+                    issue_title=r["issue_title"],
+                    section=r["section_name"],
+                    section_title=section_heading(r["section_number"], r["section_title"]),
+                    label=r["label"],
+                    text=r["text"],
+                    date_from=r["date_from"],
+                    date_to=r["date_to"],
+                    departments=r["departments"].split(",") if r["departments"] else [],
+                ),
+                (r["date_from"] or "", r["issued"] or "", -r["position"]),
             )
             for r in rows
         ]
 
-    def department_months(self, department: str) -> list[tuple[str, int]]:
-        """(YYYY-MM, items) for each month with an item mentioning the department, oldest first."""
+    def _department_tables(self, department: str) -> list[tuple[ItemRecord, tuple]]:
+        """The attachments whose table lists a department, as the units search finds (each with
+        its place in the order of `_department_items`: after the items of its issue).
+
+        Three queries, whatever the number of tables: a department is in one table a month.
+        """
+        listing = """(issue_id, {number}) IN (SELECT DISTINCT issue_id, attachment_number
+                      FROM attachment_rows WHERE department = ?)"""
+        per_issue: dict[str, IssueRows] = {}
+        for table, number in (
+            ("attachments", "number"),
+            ("attachment_rows", "attachment_number"),
+            ("issues", None),
+        ):
+            where = (
+                listing.format(number=number)
+                if number
+                else "issue_id IN (SELECT issue_id FROM attachment_rows WHERE department = ?)"
+            )
+            for row in self.db.query(f"SELECT * FROM [{table}] WHERE {where}", [department]):
+                getattr(per_issue.setdefault(row["issue_id"], IssueRows()), table).append(row)
+        found = []
+        for rows in per_issue.values():
+            issue = from_rows(rows)
+            issued = issue.period_start or issue.published
+            for attachment in issue.attachments:
+                start, end = attachment.month or (issued, issue.period_end or issued)
+                record = ItemRecord(
+                    issue_id=issue.issue_id,
+                    anchor=attachment.anchor,
+                    issue_title=issue.title,
+                    section=ATTACHMENT_SECTION,
+                    section_title=f"附件{attachment.number}：{attachment.title}",
+                    label="",
+                    text=attachment.text,
+                    date_from=iso(start),
+                    date_to=iso(end),
+                    departments=attachment.departments,
+                )
+                place = -(_AFTER_THE_ITEMS + attachment.number)
+                found.append((record, (record.date_from or "", iso(issued) or "", place)))
+        return found
+
+    def department_months(
+        self, department: str, tables: list[tuple[ItemRecord, tuple]] | None = None
+    ) -> list[tuple[str, int]]:
+        """(YYYY-MM, items and tables) for each month with one about the department, oldest first."""
         rows = self.db.query(
             """SELECT substr(i.date_from, 1, 7) AS month, count(*) AS n
                FROM item_departments d JOIN items i ON i.item_id = d.item_id
                WHERE d.department = ? AND i.date_from IS NOT NULL
-               GROUP BY month ORDER BY month""",
+               GROUP BY month""",
             [department],
         )
-        return [(r["month"], r["n"]) for r in rows]
+        months = Counter({r["month"]: r["n"] for r in rows})
+        if tables is None:
+            tables = self._department_tables(department)
+        months.update(record.date_from[:7] for record, _ in tables if record.date_from)
+        return sorted(months.items())
 
     def department_assessments(self, department: str) -> list[AssessmentRow]:
         """The department's rows in the 窗口考核结果 tables, newest issue first."""
@@ -214,3 +283,16 @@ class Reports:
             )
             for r in rows
         ]
+
+
+_ITEM_COUNTS = "SELECT department, count(*) AS n FROM item_departments GROUP BY department"
+_TABLE_COUNTS = """SELECT department, count(DISTINCT issue_id || '/' || attachment_number) AS n
+                   FROM attachment_rows WHERE department IS NOT NULL GROUP BY department"""
+
+
+_AFTER_THE_ITEMS = 10**6  # an attachment's place in reading order: after every item of its issue
+
+
+def _newest_first(entry: tuple[ItemRecord, tuple]) -> tuple:
+    """The key of a listed item or table (sorted in reverse): event start, issue date, reading order."""
+    return entry[1]

@@ -141,7 +141,8 @@ def result(result: SearchResult) -> str:
     out = [f"{result.total} 条结果（第 {request.page}/{result.pages} 页）"]
     for n, hit in enumerate(result.hits, (request.page - 1) * request.limit + 1):
         out.append("")
-        out.append(f"{n}. {hit.issue_title} · {hit.section_title} {hit.label}  [{hit.item_id}]")
+        label = f" {hit.label}" if hit.label else ""
+        out.append(f"{n}. {hit.issue_title} · {hit.section_title}{label}  [{hit.item_id}]")
         out.append(f"   {span(hit.date_from, hit.date_to)}{_departments(hit.departments)}")
         out.append("   " + plain_snippet(hit.snippet))
     for name, pairs in result.facets.items():
@@ -168,8 +169,9 @@ def departments(listing: list[DepartmentCount]) -> str:
 
 def department(report: DepartmentReport) -> str:
     d = report.department
+    tables = f"（含考核表 {report.tables} 期）" if report.tables else ""
     out = [
-        f"{d.short_name}（{d.full_name}）：{report.total} 条条目，第 {report.page}/{report.pages} 页"
+        f"{d.short_name}（{d.full_name}）：{report.total} 条条目{tables}，第 {report.page}/{report.pages} 页"
     ]
     if report.months:
         out.append("每月：" + "  ".join(f"{m}:{n}" for m, n in report.months))
@@ -178,6 +180,7 @@ def department(report: DepartmentReport) -> str:
             f"考核：{a.issue_title} {a.title} 名次 {a.row.seq or '并列'} 实得分 {_score(a.row.score)}"
         )
     for i in report.items:
-        out.append(f"\n{i.issue_title} · {i.section_title} {i.label}  [{i.issue_id}/{i.anchor}]")
-        out.append(f"   {span(i.date_from, i.date_to)}  {i.text[:80]}…")
+        label = f" {i.label}" if i.label else ""
+        out.append(f"\n{i.issue_title} · {i.section_title}{label}  [{i.issue_id}/{i.anchor}]")
+        out.append(f"   {span(i.date_from, i.date_to)}  {' '.join(i.text.split())[:80]}…")
     return "\n".join(out)

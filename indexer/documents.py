@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 
-from archive.dates import month_span
-from archive.model import Attachment, Issue, Item, Section
+from archive.model import ATTACHMENT_SECTION, Attachment, Issue, Item, Section
 
 from .analysis import flat
-
-ATTACHMENT_SECTION = "附件"
-_MONTH = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月")
 
 
 def documents(issue: Issue) -> Iterator[dict]:
@@ -63,40 +58,19 @@ def _item_document(issue: Issue, section: Section, item: Item, position: int) ->
     return doc
 
 
-def attachment_text(attachment: Attachment) -> str:
-    """An attachment as searchable text: its title, then one line per table row."""
-    lines = [attachment.title]
-    for row in attachment.rows:
-        seq = f"{row.seq}. " if row.seq is not None else ""
-        scores = "，".join(
-            f"{name}{value:g}"
-            for name, value in (
-                ("基础分", row.base),
-                ("减分", row.deduction),
-                ("加分", row.bonus),
-                ("实得分", row.score),
-            )
-            if value is not None
-        )
-        lines.append(f"{seq}{row.name}：{scores}")
-    return "\n".join(lines)
-
-
 def _attachment_document(issue: Issue, attachment: Attachment, position: int) -> dict:
-    """An attachment is found by its text; the department facet and filter are for items only."""
-    month = _MONTH.search(attachment.title)
-    start = end = None
-    if month and 1 <= int(month["m"]) <= 12:
-        start, end = month_span(int(month["y"]), int(month["m"]))
-    doc = _base(issue, position, start, end, attachment_text(attachment))
+    """An attachment is found by its text and by the departments its table lists."""
+    start, end = attachment.month or (None, None)
+    doc = _base(issue, position, start, end, attachment.text)
+    departments = ",".join(attachment.departments)
     doc.update(
         item_id=f"{issue.issue_id}/{attachment.anchor}",
         anchor=attachment.anchor,
         label="",
         section=ATTACHMENT_SECTION,
         section_title=f"附件{attachment.number}：{attachment.title}",
-        departments="",
-        department_list="",
+        departments=departments,
+        department_list=departments,
     )
     return doc
 

@@ -19,7 +19,7 @@ from whoosh.system import pack_uint
 
 from .analysis import word_analyzer, words
 
-SCHEMA_CODE = 6  # bump when the fields below change
+SCHEMA_CODE = 7  # bump when the fields below, or what `documents` puts in them, change
 
 
 class Codec(W3Codec):

@@ -267,13 +267,15 @@ def test_departments_lists_them_most_mentioned_first(runner, archive):
 
     counts = [int(line.split()[0]) for line in lines]
     assert counts == sorted(counts, reverse=True) and counts[-1] == 0
-    assert "    4  公安厅（四川省公安厅）" in lines
+    assert "    5  公安厅（四川省公安厅）" in lines  # 4 items and the 考核 table
 
 
 def test_a_department_under_an_alias_prints_its_report(runner, archive):
     out = run(runner, "--data-dir", archive, "departments", "住建厅").stdout
 
-    assert out.startswith("住房城乡建设厅（四川省住房和城乡建设厅）：3 条条目，第 1/1 页")
+    assert out.startswith(
+        "住房城乡建设厅（四川省住房和城乡建设厅）：4 条条目（含考核表 1 期），第 1/1 页"
+    )
     assert "考核：《窗口工作周报》2024年第1期（总第472期）" in out and "实得分 102" in out
     assert "[weekly-2024-12-09/s3-2]" in out
 
@@ -287,7 +289,8 @@ def test_an_unknown_department_is_a_clear_error(runner, archive):
 
 # --- search and reindex ---------------------------------------------------------
 
-POLICE_ITEMS = {  # tests/fixtures: the items that mention 公安厅
+POLICE_ITEMS = {  # tests/fixtures: the items that mention 公安厅, the table that lists it
+    "weekly-2024-01-02/a1",
     "weekly-2024-01-02/s1-4",
     "monthly-2025-01/s4-2",
     "monthly-2025-01/s5-3",
@@ -310,7 +313,7 @@ def test_search_json_has_the_search_shape_of_the_brief(runner, archive):
         assert "<mark>" in hit["snippet"]
     assert set(data["facets"]) == {"department", "section", "kind", "year"}
     assert all(len(pair) == 2 for pairs in data["facets"].values() for pair in pairs)
-    assert ["公安厅", 4] in data["facets"]["department"]
+    assert ["公安厅", 5] in data["facets"]["department"]
 
 
 def test_search_with_filters_and_no_query_lists_the_matching_items(runner, archive):
@@ -323,6 +326,7 @@ def test_search_with_filters_and_no_query_lists_the_matching_items(runner, archi
         "monthly-2025-06/s4-3",
         "monthly-2025-01/s5-3",
         "weekly-2024-12-09/s3-2",
+        "weekly-2024-01-02/a1",  # the 考核 table of November 2023
     ]
 
 
@@ -333,7 +337,7 @@ def test_search_prints_a_readable_list(runner, archive):
 
     assert result.exit_code == 0
     out = result.stdout
-    assert out.startswith("1 条结果")
+    assert out.startswith("2 条结果")  # the item, and the 考核 table that lists 公安厅
     assert "《窗口工作周报》2024年第1期（总第472期）" in out  # issue
     assert "一、政务工作动态" in out  # section
     assert "4." in out  # label
@@ -342,6 +346,9 @@ def test_search_prints_a_readable_list(runner, archive):
     assert "交通运输厅、公安厅、商务厅" in out  # departments
     assert "【公安厅】联合商务厅" in out  # snippet, match marked
     assert "<mark>" not in out
+    assert (
+        "附件1：2023年11月省政务服务大厅进驻部门（单位）窗口考核结果  [weekly-2024-01-02/a1]" in out
+    )
 
 
 def test_search_csv_is_the_web_export_with_permalinks_as_paths(runner, archive, client):

@@ -105,6 +105,8 @@ def test_attachments_and_their_table_rows(golden):
         assert first.to_json() | want["first_row"] == first.to_json()
         assert [r.name for r in attachment.rows if r.seq is None] == want["tied_rows"]
         assert all(r.department for r in attachment.rows), "every row names a known department"
+        assert attachment.departments == want["departments"], "a table is about each it lists"
+        assert [d.isoformat() for d in attachment.month] == [want["date_from"], want["date_to"]]
 
 
 def test_footer_is_metadata_not_an_item(golden):

@@ -27,7 +27,7 @@ def test_department_list_shows_every_department_with_its_item_count(client, inge
     assert set(chips) == {d.short_name for d in gazetteer().departments}
     for name, words in chips.items():
         assert words == f"{name} {counts.get(name, 0)}"
-    assert chips["公安厅"] == "公安厅 4"
+    assert chips["公安厅"] == "公安厅 5"  # 4 items and the 考核 table
     assert [h.words for h in doc.find_all("h2")], "grouped by kind"
 
 
@@ -41,7 +41,7 @@ def test_api_department_list_has_the_same_counts(client, ingested_store):
     gongan = next(d for d in listing if d["name"] == "公安厅")
     assert gongan == {
         "name": "公安厅", "full_name": "四川省公安厅", "aliases": ["省公安厅"],
-        "kind": gongan["kind"], "url": "/departments/公安厅", "items": 4,
+        "kind": gongan["kind"], "url": "/departments/公安厅", "items": 5,
     }  # fmt: skip
 
 
@@ -81,7 +81,7 @@ def test_department_page_shows_short_and_full_name_and_aliases(client):
         head.find("p", cls="full-name").words
         == "四川省住房和城乡建设厅 · 又称：住建厅、省住房城乡建设厅"
     )
-    assert "3 条条目提及" in head.words
+    assert "4 条条目提及（含考核表 1 期）" in head.words
     search = [a for a in head.find_all("a") if path_of(a.attrs["href"]) == "/search"]
     assert [query_of(a.attrs["href"]) for a in search] == [{"dept": "住房城乡建设厅"}]
 
@@ -93,8 +93,9 @@ def test_department_page_lists_its_items_newest_first_with_the_names_marked(clie
         "/items/monthly-2025-06/s4-3",
         "/items/monthly-2025-01/s5-3",
         "/items/weekly-2024-12-09/s3-2",
+        "/items/weekly-2024-01-02/a1",  # the 考核 table of November 2023 lists it
     ]
-    last = doc.find_all("li", cls="hit")[-1]
+    last = doc.find_all("li", cls="hit")[-2]
     assert last.find(cls="date").words == "2024年12月13日"
     assert "三、厅（局）长进大厅 （二）" in last.find(cls="hit-meta").words
     marks = {m.words for m in last.find("p", cls="snippet").find_all("mark")}
@@ -107,7 +108,7 @@ def test_department_page_has_an_inline_svg_chart_of_mentions_per_month(client):
     svg = doc.find("section", cls="chart-box").find("svg")
     assert svg.attrs["role"] == "img" and "公安厅" in svg.attrs["aria-label"]
     bars = [rect.find("title").words for rect in svg.find_all("rect", cls="bar")]
-    assert bars == ["2024年1月：1 条", "2025年1月：2 条", "2025年6月：1 条"]
+    assert bars == ["2023年11月：1 条", "2024年1月：1 条", "2025年1月：2 条", "2025年6月：1 条"]
     assert not [n for n in svg.iter() if "href" in n.attrs or "src" in n.attrs]
 
 
@@ -163,7 +164,7 @@ def test_api_department_has_the_pages_data(client):
 
     assert {k: report[k] for k in ("name", "full_name", "aliases", "url", "total", "page", "pages")} == {
         "name": "公安厅", "full_name": "四川省公安厅", "aliases": ["省公安厅"],
-        "url": "/departments/公安厅", "total": 4, "page": 1, "pages": 1,
+        "url": "/departments/公安厅", "total": 5, "page": 1, "pages": 1,
     }  # fmt: skip
     assert [i["url"] for i in report["items"]] == hit_links(doc)
     assert [i["date_from"] for i in report["items"]] == [
@@ -171,9 +172,11 @@ def test_api_department_has_the_pages_data(client):
         "2025-01-07",
         "2025-01-01",
         "2024-01-02",
+        "2023-11-01",  # the 考核 table: the month it assesses
     ]
     assert all("公安厅" in i["departments"] for i in report["items"])
-    assert report["months"] == [["2024-01", 1], ["2025-01", 2], ["2025-06", 1]]
+    assert report["tables"] == 1
+    assert report["months"] == [["2023-11", 1], ["2024-01", 1], ["2025-01", 2], ["2025-06", 1]]
     [row] = report["assessments"]
     assert (row["seq"], row["score"], row["url"]) == (8, 107.5, f"/items/{WEEKLY_01}/a1")
     assert api(client, "/api/departments/省公安厅") == report, "any name gives the same JSON"
@@ -190,6 +193,7 @@ def test_department_items_are_paged(client, monkeypatch):
         "/items/monthly-2025-01/s4-2",
         "/items/monthly-2025-01/s5-3",
         "/items/weekly-2024-01-02/s1-4",
+        "/items/weekly-2024-01-02/a1",
     ]
     pager = first.find("nav", cls="pager")
     assert "第 1 / 2 页" in pager.words
@@ -199,3 +203,55 @@ def test_department_items_are_paged(client, monkeypatch):
         == "/departments/公安厅"
     )
     assert api(client, "/api/departments/公安厅?page=2")["pages"] == 2
+
+
+# --- one count everywhere ------------------------------------------------------------
+
+
+def department_chips(doc: Node, prefix: str) -> dict[str, int]:
+    """Department name -> the count beside it, for the chips linking to `prefix`…"""
+    chips = {}
+    for a in doc.find("main").find_all("a"):
+        count = a.find_all(cls="count")
+        href = a.attrs.get("href", "")
+        if count and path_of(href).startswith(prefix):
+            name = query_of(href)["dept"] if prefix == "/search" else path_of(href)[len(prefix) :]
+            chips[name] = int(count[0].words)
+    return chips
+
+
+def shown_total(doc: Node) -> int:
+    return int(doc.find("div", cls="summary").find("strong").words)
+
+
+def test_every_department_has_one_count_on_every_page_and_in_every_answer(client):
+    """The department list, its page, the home page, the search's total and its facet count the
+    same things: the items that mention the department and the tables that list it."""
+    listing = {d["name"]: d["items"] for d in api(client, "/api/departments")}
+    facet = dict(map(tuple, api(client, "/api/search")["facets"]["department"]))
+    listed = department_chips(page(client, "/departments/"), "/departments/")
+    home = department_chips(page(client, "/"), "/search")
+    mentioned = [name for name, count in listing.items() if count]
+    assert len(mentioned) >= 25 and len(home) >= 10
+
+    for name, count in listing.items():
+        assert facet.get(name, 0) == count, name
+        assert listed[name] == count, name
+        assert home.get(name, count) == count, name
+        report = api(client, f"/api/departments/{name}")
+        assert report["total"] == count, name
+        found = api(client, f"/api/search?dept={name}&limit=100")
+        assert found["total"] == count, name
+        tables = {row["url"] for row in report["assessments"]}
+        assert tables <= {hit["url"] for hit in found["hits"]}, f"{name}: its 考核 tables are hits"
+        assert tables <= {item["url"] for item in report["items"]}, f"{name}: and listed"
+        head = page(client, f"/departments/{name}").find("header", cls="dept-head")
+        assert int(head.find("strong").words) == count, name
+        if count:
+            results = page(client, f"/search?dept={name}")
+            assert shown_total(results) == count, name
+            [selected] = results.find("section", cls="facet", data_facet="department").find_all(
+                "a", cls="on"
+            )
+            assert selected.find(cls="name").words == name
+            assert int(selected.find(cls="count").words) == count, name
