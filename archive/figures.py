@@ -23,8 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from .dates import month_span
-from .model import Attachment, AttachmentRow, Issue, Item, item_url
+from .model import AttachmentRow, Issue, Item, item_url
 
 
 @dataclass(frozen=True)
@@ -300,8 +299,6 @@ def _value(number: str, scale: str) -> float | None:
 
 # -- figures of the assessment tables ---------------------------------------
 
-_ASSESSED_MONTH = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月")
-
 
 def _table_figures(
     issue: Issue, series: list[Series], topics: dict[str, Topic]
@@ -310,7 +307,7 @@ def _table_figures(
         about = [s for s in series if _compiled(topics[s.topic].pattern).search(attachment.title)]
         if not about:
             continue
-        month = assessed_month(attachment)
+        month = attachment.month  # the month its title names
         if month is None:
             continue
         ranks = ranks_of(attachment.rows)
@@ -331,15 +328,6 @@ def _table_figures(
                     anchor=attachment.anchor,
                     department=row.department or row.name,
                 )
-
-
-def assessed_month(attachment: Attachment) -> tuple[date, date] | None:
-    """The month a 窗口考核结果 table assesses, from its title ("2023年11月省政务服务大厅…")."""
-    m = _ASSESSED_MONTH.search(attachment.title)
-    if not m or not 1 <= int(m["m"]) <= 12:
-        return None
-    start, end = month_span(int(m["y"]), int(m["m"]))
-    return (start, end) if start and end else None
 
 
 def ranks_of(rows: Sequence[AttachmentRow]) -> list[int | None]:

@@ -18,7 +18,6 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 
 from archive.model import Attachment, Issue
 from archive.store import Store
-from indexer.documents import attachment_text
 from indexer.index import SearchIndex
 from indexer.search import SearchRequest, search
 from service.report import GROUPINGS, Report, ReportItem, groups, report_docx
@@ -121,7 +120,7 @@ def report_item(issue: Issue, anchor: str, link: str) -> ReportItem:
     """One item (or attachment) of an issue as a report gives it."""
     _, node = issue.find(anchor)
     if isinstance(node, Attachment):  # a table: its title and one line per row, as search reads it
-        text = attachment_text(node)
+        text = node.text
         return ReportItem(
             text, issue.citation(anchor), link, issue.issue_id, issue.title, anchor=anchor
         )
