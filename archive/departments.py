@@ -187,11 +187,6 @@ class Gazetteer:
         ranked = sorted(best.values(), key=lambda pair: -pair[0])
         return [d for score, d in ranked if score >= ranked[0][0] - _SUGGEST_SPREAD][:limit]
 
-    def did_you_mean(self, name: str) -> str:
-        """The suggestion as a sentence (您要找的是不是：住房城乡建设厅？), or "" when there is none."""
-        found = self.suggest(name)
-        return f"您要找的是不是：{'、'.join(d.short_name for d in found)}？" if found else ""
-
     @cached_property
     def _cores(self) -> list[tuple[nearest.Name, _Entry]]:
         """Every form without its province, split for `nearest` once (only suggestions need it)."""
@@ -205,6 +200,12 @@ class Gazetteer:
         pairs = [(d.short_name, d.short_name) for d in self.departments]
         pairs += [(n, d.short_name) for d in self.departments for n in d.names[1:]]
         return list(dict.fromkeys(pairs))
+
+
+def did_you_mean(suggestions: list[Department]) -> str:
+    """Suggestions as a question (您要找的是不是：住房城乡建设厅？), or "" when there are none."""
+    names = "、".join(d.short_name for d in suggestions)
+    return f"您要找的是不是：{names}？" if names else ""
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")

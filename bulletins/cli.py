@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import click
 
-from archive.departments import gazetteer
+from archive.departments import did_you_mean, gazetteer
 from archive.figures import SERIES_BY_KEY
 from archive.ingest import Outcome, collect
 from archive.model import item_url
@@ -35,7 +35,7 @@ from web.related import item_with_related
 from web.reports import ItemNotFound, build_report
 
 from . import render
-from .options import filter_options, output_options, search_options
+from .options import department_names, filter_options, output_options, search_options
 
 PROGRESS_THRESHOLD = 5  # files; fewer are ingested without a progress bar
 
@@ -284,7 +284,7 @@ def serve(
 
 
 @main.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=department_names)
 @click.option(
     "--page",
     default=1,
@@ -309,8 +309,11 @@ def departments(archive: Archive, name: str | None, page: int, output: str) -> N
         return
     department = gazetteer().resolve(name)
     if department is None:
+        hint = did_you_mean(gazetteer().suggest(name))
         raise click.ClickException(
-            f"unknown department '{name}'; `bulletins departments` lists them"
+            f"unknown department '{name}'; "
+            + (f"{hint} " if hint else "")
+            + "`bulletins departments` lists them"
         )
     report = archive.reports.department_report(department, page)
     if output == "json":

@@ -11,7 +11,9 @@ import functools
 from collections.abc import Callable
 
 import click
+from click.shell_completion import CompletionItem
 
+from archive.departments import gazetteer
 from indexer.search import SORTS
 
 OUTPUTS = ("text", "json", "csv")
@@ -35,9 +37,24 @@ def output_options(*, csv: str | None = None) -> Callable:
     return decorate
 
 
+def department_names(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of a department: its listed names holding what was typed, short names
+    first, each with the short name it stands for (the web's <datalist> offers the same)."""
+    typed = "".join(incomplete.split())
+    return [
+        CompletionItem(name, help=short if short != name else None)
+        for name, short in gazetteer().completions()
+        if typed in name
+    ]
+
+
 SEARCH_OPTIONS = (
     click.option(
-        "--dept", help="Only items about this department (any of its names, e.g. 住建厅)."
+        "--dept",
+        help="Only items about this department (any of its names, e.g. 住建厅).",
+        shell_complete=department_names,
     ),
     click.option("--section", help="Only items of this section (e.g. 政务工作动态)."),
     click.option(

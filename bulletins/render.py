@@ -160,10 +160,12 @@ def plain_snippet(snippet: str) -> str:
 
 
 def departments(listing: list[DepartmentCount]) -> str:
-    """Departments by item count, most mentioned first."""
+    """Departments by item count, most mentioned first, each once with its other names."""
     ranked = sorted(listing, key=lambda entry: -entry.items)
     return "\n".join(
-        f"{e.items:>5}  {e.department.short_name}（{e.department.full_name}）" for e in ranked
+        f"{e.items:>5}  {e.department.short_name}（{e.department.full_name}）"
+        + (f"  又称：{'、'.join(e.department.aliases)}" if e.department.aliases else "")
+        for e in ranked
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from archive.departments import gazetteer
+from archive.departments import Department, did_you_mean, gazetteer
 from archive.model import KINDS, item_url
 from archive.parse import section_name
 
@@ -31,6 +31,20 @@ MAX_NAME = 100  # characters of a department or section name; the longest real o
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # NUL, line ends, tabs: no part of a search
 YEARS = (1990, 2099)  # dates outside are typing mistakes (0202 for 2020), not a range to search
 FACETS = ("department", "section", "kind", "year")
+
+
+class UnknownDepartment(QueryError):
+    """`dept` names no department; `suggestions` are those it most likely means (maybe none).
+
+    The message says both; `reason` is its first half, for a page that links the suggestions.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.reason = f"未知部门：{_shown(name)}"
+        self.suggestions: list[Department] = gazetteer().suggest(name)
+        hint = did_you_mean(self.suggestions)
+        super().__init__(self.reason + (f"。{hint}" if hint else ""))
 
 
 @dataclass(frozen=True)
@@ -82,8 +96,7 @@ class SearchRequest:
             if value is not None and len(value) > MAX_NAME:
                 raise QueryError(f"参数 {name} 过长：最多 {MAX_NAME} 个字符")
         if self.department is not None and gazetteer().resolve(self.department) is None:
-            hint = gazetteer().did_you_mean(self.department)
-            raise QueryError(f"未知部门：{_shown(self.department)}" + (f"。{hint}" if hint else ""))
+            raise UnknownDepartment(self.department)
         for name, value in (("from", self.date_from), ("to", self.date_to)):
             if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
                 raise QueryError(

@@ -267,7 +267,7 @@ def test_departments_lists_them_most_mentioned_first(runner, archive):
 
     counts = [int(line.split()[0]) for line in lines]
     assert counts == sorted(counts, reverse=True) and counts[-1] == 0
-    assert "    5  公安厅（四川省公安厅）" in lines  # 4 items and the 考核 table
+    assert "    5  公安厅（四川省公安厅）  又称：省公安厅" in lines  # 4 items and the 考核 table
 
 
 def test_a_department_under_an_alias_prints_its_report(runner, archive):

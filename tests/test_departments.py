@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pytest
 
-from archive.departments import gazetteer
+from archive.departments import did_you_mean, gazetteer
 from archive.naming import forms
 
 # --- resolving a name (what users type: --dept, dept=, /departments/<name>) ---------
@@ -259,12 +259,16 @@ def test_a_name_that_is_no_department_gets_the_nearest(typed, meant):
 )  # fmt: skip
 def test_garbage_gets_no_suggestion(typed):
     assert gazetteer().suggest(typed) == []
-    assert gazetteer().did_you_mean(typed) == ""
+    assert did_you_mean(gazetteer().suggest(typed)) == ""
 
 
 def test_the_suggestion_reads_as_a_question():
-    assert gazetteer().did_you_mean("住房和城乡建设部") == "您要找的是不是：住房城乡建设厅？"
-    assert gazetteer().did_you_mean("大数据局") == "您要找的是不是：省数据局、省大数据中心？"
+    assert (
+        did_you_mean(gazetteer().suggest("住房和城乡建设部")) == "您要找的是不是：住房城乡建设厅？"
+    )
+    assert (
+        did_you_mean(gazetteer().suggest("大数据局")) == "您要找的是不是：省数据局、省大数据中心？"
+    )
 
 
 def test_a_known_name_suggests_its_own_department():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from archive.departments import gazetteer
 from service.config import Config
 
 from . import departments, errors, feeds, figures, imports, issues, reports, search, security
@@ -26,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_app(app)
     register_filters(app)
     app.jinja_env.globals["search_href"] = search.search_href
+    app.jinja_env.globals["department_completions"] = gazetteer().completions()
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(search.bp)

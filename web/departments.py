@@ -12,6 +12,7 @@ from indexer.search import MAX_PAGE
 
 from .charts import monthly_bars
 from .context import get_reports
+from .errors import NoSuchDepartment
 from .figures import chart_points
 from .series_chart import timeline
 
@@ -23,7 +24,7 @@ PAGE_SIZE = DEPARTMENT_PAGE
 def resolve(name: str) -> Department:
     department = gazetteer().resolve(name)
     if department is None:
-        abort(404, f"没有名为「{name}」的部门。")
+        raise NoSuchDepartment(name)
     return department
 
 
@@ -36,6 +37,8 @@ def page_number() -> int:
 
 @bp.get("/departments/")
 def index():
+    if "name" in request.args:  # the find form: off to the department's page (or a 404 that helps)
+        return redirect(url_for("departments.show", name=resolve(request.args["name"]).short_name))
     groups: dict[str, list[tuple[Department, int]]] = {}
     for entry in get_reports().departments():
         groups.setdefault(entry.department.kind or "其他", []).append(

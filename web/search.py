@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from archive.departments import gazetteer
+from archive.departments import Department, gazetteer
 from indexer.search import SearchRequest, SearchResult
 from service.export import EXPORT_LIMIT, hits_csv
 
@@ -47,6 +47,7 @@ def page():
         result=result,
         facet_titles=FACET_TITLES,
         facet_links=facet_links(search_request, result),
+        name_suggestions=name_suggestions(search_request.query) if not result.total else [],
         department=gazetteer().resolve(search_request.department)
         if search_request.department
         else None,
@@ -75,6 +76,32 @@ def export():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="bulletins-search.csv"'},
     )
+
+
+def name_suggestions(query: str) -> list[tuple[Department, str]]:
+    """For a query that found nothing: the departments its first mistyped name may mean (公按厅),
+    each with the query that names it instead."""
+    words = query.split()
+    for index, word in enumerate(words):
+        name = word.strip('"()')
+        if (
+            name.startswith("-")
+            or name.upper() in ("OR", "AND", "NOT")
+            or gazetteer().resolve(name)
+        ):
+            continue  # an excluded word is not one the user looks for
+        found = gazetteer().suggest(name)
+        if found:
+            return [
+                (
+                    d,
+                    " ".join(
+                        [*words[:index], word.replace(name, d.short_name), *words[index + 1 :]]
+                    ),
+                )
+                for d in found
+            ]
+    return []
 
 
 def search_href(params: dict[str, str]) -> str:
