@@ -88,6 +88,12 @@ def test_a_query_that_finds_nothing_suggests_the_department_it_mistypes(client):
     assert hit_links(page(client, link.attrs["href"])) == ["/items/monthly-2025-01/s4-2"]
 
 
+def test_only_the_first_words_of_a_query_are_tried_as_names(client):
+    doc = page(client, "/search?q=" + "+".join(["无此词"] * 30 + ["公按厅"]))
+
+    assert hit_links(doc) == [] and not doc.find_all("p", cls="suggestions")
+
+
 def test_a_query_that_finds_something_gets_no_suggestion(client):
     doc = page(client, "/search?q=公安厅")
 

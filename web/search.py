@@ -78,18 +78,25 @@ def export():
     )
 
 
+NAMES_TRIED = 3  # words of a query looked up as names: a suggestion costs ~20 ms each
+
+
 def name_suggestions(query: str) -> list[tuple[Department, str]]:
     """For a query that found nothing: the departments its first mistyped name may mean (公按厅),
-    each with the query that names it instead."""
+    each with the query that names it instead. Only the first few words are tried."""
     words = query.split()
+    tried = 0
     for index, word in enumerate(words):
         name = word.strip('"()')
         if (
-            name.startswith("-")
+            name.startswith("-")  # an excluded word is not one the user looks for
             or name.upper() in ("OR", "AND", "NOT")
             or gazetteer().resolve(name)
         ):
-            continue  # an excluded word is not one the user looks for
+            continue
+        tried += 1
+        if tried > NAMES_TRIED:
+            break
         found = gazetteer().suggest(name)
         if found:
             return [
