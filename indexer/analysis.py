@@ -10,10 +10,10 @@ with positions, works but triples the postings: in our benchmark it made the
 index build ~8x slower than segmenting the text, and phrase matching in pure
 Python is slow at query time. So:
 
-* `text` (Whoosh): jieba search-mode words, with a user dictionary of
-  department names, aliases and the bulletins' recurring terms, lowercased, no
-  stop words, nothing dropped for being short. It ranks (BM25) and it matches
-  a multi-word query term whose words are not adjacent.
+* `text` (Whoosh postings): jieba search-mode words, with a user dictionary
+  of department names, aliases and the bulletins' recurring terms,
+  lowercased, no stop words, nothing dropped for being short. It matches a
+  multi-word query term whose words are not adjacent.
 * `flat` (a column, held in memory per index generation by `table.DocTable`):
   the item text normalised, lowercased, whitespace removed. A query term, a
   quoted phrase, a part of a longer word, "A卡", "12345", "的" all match by
@@ -33,7 +33,6 @@ from functools import lru_cache
 from importlib import resources
 
 import jieba
-from whoosh.analysis import LowercaseFilter, Token, Tokenizer
 
 from archive.departments import gazetteer
 from archive.repair import normalise_line
@@ -92,45 +91,3 @@ def searchable(text: str) -> bool:
 def flat(text: str) -> str:
     """Text as substring search sees it: normalised (brackets, digits), lowercased, no whitespace."""
     return _WHITESPACE.sub("", normalise_line(text)).lower()
-
-
-class WordTokenizer(Tokenizer):
-    """jieba search-mode words with sequential positions."""
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        if isinstance(value, list):
-            tokens = ((word, 0, 0) for word in value)
-        else:
-            tokens = (
-                t for t in segmenter().tokenize(value, mode="search") if _WORDLIKE.search(t[0])
-            )
-        for word, start, end in tokens:
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            pos += 1
-            yield token
-
-
-def word_analyzer():
-    return WordTokenizer() | LowercaseFilter()

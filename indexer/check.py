@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from whoosh import index as windex
-
 from archive.store import Store
 
 from .index import SearchIndex, index_version
@@ -143,14 +141,9 @@ def _leftovers(index: SearchIndex) -> list[Finding]:
 
 def _indexed(index: SearchIndex) -> dict[str, Counter[tuple[str, str]]]:
     """issue_id -> how many times each (document id, version) is in the live index."""
-    ix = windex.open_dir(str(index.live_dir()))
     found: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    try:
-        with ix.searcher() as searcher:
-            for fields in searcher.reader().all_stored_fields():
-                found[fields["issue_id"]][(fields["item_id"], fields.get("version", ""))] += 1
-    finally:
-        ix.close()
+    for issue_id, item_id, version in index.contents():
+        found[issue_id][(item_id, version)] += 1
     return found
 
 

@@ -1,83 +1,121 @@
-"""Issues from the store -> Whoosh documents: one per item, sub-item and attachment."""
+"""Issues from the store -> index documents: one per item, sub-item and attachment.
+
+`IndexDocument` is the one shape of a document on its way into the index and
+back out of it: `indexer.index` writes its fields (and only there are they
+named as Whoosh fields), the snapshot gives it back, `search.Hit` is made of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from archive.model import ATTACHMENT_SECTION, Attachment, Issue, Item, Section
 
-from .analysis import flat
+
+@dataclass(frozen=True)
+class IndexDocument:
+    item_id: str  # "<issue_id>/<anchor>"
+    issue_id: str
+    anchor: str
+    kind: str
+    section: str  # the facet's name of the section ("附件" for an attachment)
+    section_title: str  # as shown: "二、窗口资讯", "附件1：…"
+    label: str  # the item's number as printed, "" for a lead paragraph or an attachment
+    issue_title: str
+    number: str  # 期 as printed, "" when the issue has none
+    departments: tuple[str, ...]  # short names
+    date_from: date | None  # the event span (the issue's period when the item gives none)
+    date_to: date | None
+    period_start: date | None
+    period_end: date | None
+    order: int  # newest first when sorted in reverse: event start, issue date, reading order
+    text: str
+    version: str = ""  # the store's signature of the issue version it came from (check)
+
+    @property
+    def year(self) -> str:
+        return str(self.date_from.year) if self.date_from else ""
 
 
-def documents(issue: Issue) -> Iterator[dict]:
+def documents(issue: Issue, version: str = "") -> Iterator[IndexDocument]:
     """Every retrievable unit of an issue, in reading order."""
     position = 0
     for section, item in issue.walk_items():
         position += 1
-        yield _item_document(issue, section, item, position)
+        yield _item_document(issue, section, item, position, version)
     for attachment in issue.attachments:
         position += 1
-        yield _attachment_document(issue, attachment, position)
+        yield _attachment_document(issue, attachment, position, version)
 
 
-def _base(issue: Issue, position: int, start: date | None, end: date | None, text: str) -> dict:
+def _document(
+    issue: Issue,
+    position: int,
+    start: date | None,
+    end: date | None,
+    version: str,
+    **fields,
+) -> IndexDocument:
     start = start or issue.period_start or issue.published
     end = end or issue.period_end or start
     issued = issue.period_start or issue.published
-    return {
-        "issue_id": issue.issue_id,
-        "kind": issue.kind,
-        "number": str(issue.number) if issue.number is not None else "",
-        "issue_title": issue.title,
-        "year": str(start.year) if start else "",
-        "span": f"{_day(start)}-{_day(end)}",
-        "date_from": _iso(start),
-        "date_to": _iso(end),
-        "period_start": _iso(issue.period_start),
-        "period_end": _iso(issue.period_end),
-        "order": f"{_day(start)}{_day(issued)}{9999 - position:04d}",
-        "body": text,
-        "text": text,
-        "flat": flat(text).encode("utf-8"),
-    }
+    return IndexDocument(
+        issue_id=issue.issue_id,
+        kind=issue.kind,
+        number=str(issue.number) if issue.number is not None else "",
+        issue_title=issue.title,
+        date_from=start,
+        date_to=end,
+        period_start=issue.period_start,
+        period_end=issue.period_end,
+        order=(_ordinal(start) * 1_000_000 + _ordinal(issued)) * 10_000 + 9999 - position,
+        version=version,
+        **fields,
+    )
 
 
-def _item_document(issue: Issue, section: Section, item: Item, position: int) -> dict:
-    doc = _base(issue, position, item.date_from, item.date_to, item.text)
-    departments = ",".join(item.departments)
-    doc.update(
+def _item_document(
+    issue: Issue, section: Section, item: Item, position: int, version: str
+) -> IndexDocument:
+    return _document(
+        issue,
+        position,
+        item.date_from,
+        item.date_to,
+        version,
         item_id=f"{issue.issue_id}/{item.anchor}",
         anchor=item.anchor,
         label=item.label,
         section=section.name,
         section_title=f"{section.numeral}、{section.title}",
-        departments=departments,
-        department_list=departments,
+        departments=tuple(item.departments),
+        text=item.text,
     )
-    return doc
 
 
-def _attachment_document(issue: Issue, attachment: Attachment, position: int) -> dict:
+def _attachment_document(
+    issue: Issue, attachment: Attachment, position: int, version: str
+) -> IndexDocument:
     """An attachment is found by its text and by the departments its table lists."""
     start, end = attachment.month or (None, None)
-    doc = _base(issue, position, start, end, attachment.text)
-    departments = ",".join(attachment.departments)
-    doc.update(
+    return _document(
+        issue,
+        position,
+        start,
+        end,
+        version,
         item_id=f"{issue.issue_id}/{attachment.anchor}",
         anchor=attachment.anchor,
         label="",
         section=ATTACHMENT_SECTION,
         section_title=f"附件{attachment.number}：{attachment.title}",
-        departments=departments,
-        department_list=departments,
+        departments=tuple(attachment.departments),
+        text=attachment.text,
     )
-    return doc
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _day(value: date | None) -> str:
-    return f"{value:%Y%m%d}" if value else "00000000"
+def _ordinal(value: date | None) -> int:
+    """Days since 0001-01-01 (0 for no date: sorted last when newest come first)."""
+    return value.toordinal() if value else 0

@@ -1,8 +1,8 @@
 """Snippets: a window of an item's text around its matches, with <mark> and everything else escaped.
 
 Done on the page shown only, from the stored text, by finding the query's
-terms in it (ASCII case-insensitively). This is exact for CJK, where Whoosh's
-own highlighter would need character offsets the bigram field does not keep.
+terms in it (ASCII case-insensitively), across the line breaks and spaces the
+text may have inside a term: the index keeps no character offsets to reuse.
 """
 
 from __future__ import annotations
@@ -42,15 +42,8 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Markup
     return _mark(flat, start, end, spans)
 
 
-def highlight(text: str, terms: list[str]) -> Markup:
-    """The whole text, escaped, with every match in <mark> (for an item shown in full)."""
-    return _mark(text, 0, len(text), match_spans(text, terms), ellipsis=False)
-
-
-def _mark(
-    text: str, start: int, end: int, spans: list[tuple[int, int]], ellipsis: bool = True
-) -> Markup:
-    out = [Markup("…")] if ellipsis and start > 0 else []
+def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Markup:
+    out = [Markup("…")] if start > 0 else []
     cursor = start
     for s, e in spans:
         if e <= start or s >= end:
@@ -60,6 +53,6 @@ def _mark(
         out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
         cursor = e
     out.append(escape(text[cursor:end]))
-    if ellipsis and end < len(text):
+    if end < len(text):
         out.append(Markup("…"))
     return Markup("").join(out)

@@ -1,4 +1,19 @@
-"""The index on disk: built from the store, kept in step with it, swapped in atomically.
+"""The index on disk, and the only module that knows it is Whoosh.
+
+jieba's words go into a Whoosh index with the facets as columns; the rest of
+the indexer sees a `Snapshot` of one index generation (the in-memory table of
+columns, the word postings, the display fields), never a Whoosh object.
+
+The schema, by role (every field written is read):
+
+* `issue_id`, indexed: the delete key (sync replaces an issue's documents by it);
+* `text`, jieba search-mode words with their frequencies: the postings that
+  find a multi-word query term whose words stand apart ("数字政府 … 建设");
+* columns, loaded per generation into `table.DocTable`: the facets `kind`,
+  `section`, `year`, `departments`, the event span `day_from`/`day_to` and
+  `order` as numbers, and `flat`, the text as substring search sees it;
+* stored, read for the page of hits shown and by check: the display fields
+  the columns do not give, the text once (`body`), and `version`.
 
 Layout in the data dir: `index` is a symlink to the live build `index-<stamp>`.
 A rebuild writes a new build beside it and replaces the symlink in one rename,
@@ -8,6 +23,8 @@ for the issues whose source changed. One writer at a time: every write holds
 an exclusive lock on `index.lock`; readers take no lock and keep seeing the
 last commit while a write is under way. Each build records the analysis and
 schema version it was made with; a different version means it is rebuilt.
+Whoosh's scratch files (its "MAIN.tmp" folder) stay inside the build, not in
+the system temp dir, where two writers of different indexes shared one folder.
 """
 
 from __future__ import annotations
@@ -18,31 +35,130 @@ import os
 import shutil
 import threading
 import time
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from whoosh import index as windex
-from whoosh.searching import Searcher
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
+from whoosh.system import pack_uint
 
 from archive.store import Store
 
-from .analysis import analysis_version, segmenter
-from .documents import documents
-from .schema import SCHEMA_CODE, Codec, make_schema
+from .analysis import analysis_version, flat, segmenter, words
+from .documents import IndexDocument, documents
 from .table import DocTable
 
+SCHEMA_CODE = 7  # bump when the fields below change
 META = "bulletins-index.json"
-# Whoosh keeps postings in memory up to limitmb before sorting runs on disk. Its codec's
-# per-block length statistics serve its own BM25, which this index does not use (relevance is
-# table.DocTable's); without them a segment is written without a length lookup per posting.
-WRITER_OPTIONS = {"limitmb": 256, "codec": Codec(), "compound": False}
+INDEX_NAME = "MAIN"
 PARALLEL_FROM = 16  # issues; fewer are prepared in this process
+# Column values end with a separator, so that a segment's column is decoded in one call.
+END_TEXT, END_VALUE, JOIN = "\0", "\n", ","
 
 
 def index_version() -> str:
     return f"s{SCHEMA_CODE}-a{analysis_version()}"
+
+
+class Codec(W3Codec):
+    """Whoosh's codec without per-block length statistics (they serve its BM25, unused here),
+    and posting blocks stored uncompressed: zlib took a fifth of the index build, and the
+    postings are a small part of the index next to the stored text."""
+
+    length_stats = False
+
+    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 1):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+
+# Whoosh keeps postings in memory up to limitmb before sorting runs on disk. Non-compound
+# segments: a compound segment is read whole when opened (190 MB of RSS at 5,000 bulletins).
+WRITER_OPTIONS = {"limitmb": 256, "codec": Codec(), "compound": False}
+
+
+class WordsField(TEXT):
+    """jieba's search-mode words of a text with their frequencies, counted directly.
+
+    Whoosh's own path runs every token through an analyzer chain as a Token
+    object; counting `analysis.words` gives the same postings for a fraction of
+    the work. Queries never go through Whoosh's parser, so no analyzer is used.
+    """
+
+    def __init__(self):
+        super().__init__(phrase=False)
+        self.scorable = False  # no per-document lengths: relevance is table.DocTable's
+
+    def index(self, value, **kwargs):
+        for word, frequency in Counter(words(value)).items():
+            yield word.encode("utf-8"), frequency, float(frequency), pack_uint(frequency)
+
+
+def make_schema() -> Schema:
+    text_column = COLUMN(VarBytesColumn())
+    return Schema(
+        issue_id=ID(stored=True),
+        text=WordsField(),
+        kind=text_column,
+        section=text_column,
+        year=text_column,
+        departments=text_column,
+        flat=text_column,
+        day_from=COLUMN(NumericColumn("I")),
+        day_to=COLUMN(NumericColumn("I")),
+        order=COLUMN(NumericColumn("q")),
+        item_id=STORED,
+        anchor=STORED,
+        label=STORED,
+        issue_title=STORED,
+        number=STORED,
+        section_title=STORED,
+        period_start=STORED,
+        period_end=STORED,
+        body=STORED,
+        version=STORED,
+    )
+
+
+def _fields(doc: IndexDocument) -> dict:
+    """The Whoosh fields of a document (the inverse of `Snapshot.document`)."""
+    return {
+        "issue_id": doc.issue_id,
+        "text": doc.text,
+        "kind": (doc.kind + END_VALUE).encode(),
+        "section": (doc.section + END_VALUE).encode(),
+        "year": (doc.year + END_VALUE).encode(),
+        "departments": (JOIN.join(doc.departments) + END_VALUE).encode(),
+        "flat": (flat(doc.text) + END_TEXT).encode(),
+        "day_from": _day(doc.date_from),
+        "day_to": _day(doc.date_to),
+        "order": doc.order,
+        "item_id": doc.item_id,
+        "anchor": doc.anchor,
+        "label": doc.label,
+        "issue_title": doc.issue_title,
+        "number": doc.number,
+        "section_title": doc.section_title,
+        "period_start": _iso(doc.period_start),
+        "period_end": _iso(doc.period_end),
+        "body": doc.text,
+        "version": doc.version,
+    }
+
+
+class IndexStorage(FileStorage):
+    """A build's folder; Whoosh's scratch storage is a folder inside it (one writer at a time
+    per build, under the write lock), never one shared by every index in the system temp dir."""
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        return FileStorage(os.path.join(self.folder, name or "scratch.tmp")).create()
 
 
 @dataclass
@@ -52,14 +168,50 @@ class SyncReport:
     rebuilt: bool = False
 
 
+class Snapshot:
+    """One index generation as searches read it: the table, the word postings, the display fields."""
+
+    def __init__(self, reader, table: DocTable):
+        self._reader = reader
+        self.table = table
+
+    def word_docs(self, word: str) -> set[int]:
+        """Live documents that have this jieba word."""
+        if ("text", word) not in self._reader:
+            return set()
+        return set(self._reader.postings("text", word).all_ids()) & self.table.live
+
+    def document(self, docnum: int) -> IndexDocument:
+        stored, table = self._reader.stored_fields(docnum), self.table
+        return IndexDocument(
+            item_id=stored["item_id"],
+            issue_id=stored["issue_id"],
+            anchor=stored["anchor"],
+            kind=table.kind[docnum],
+            section=table.section[docnum],
+            section_title=stored["section_title"],
+            label=stored.get("label", ""),
+            issue_title=stored["issue_title"],
+            number=stored.get("number", ""),
+            departments=table.departments[docnum],
+            date_from=_date_of(table.day_from[docnum]),
+            date_to=_date_of(table.day_to[docnum]),
+            period_start=_date(stored.get("period_start")),
+            period_end=_date(stored.get("period_end")),
+            order=table.order[docnum],
+            text=stored.get("body", ""),
+            version=stored.get("version", ""),
+        )
+
+
 class SearchIndex:
-    """The search index of one data dir, and the one searcher that serves it."""
+    """The search index of one data dir, and the one snapshot that serves it."""
 
     def __init__(self, link: Path):
         self.link = link
         self.lock_path = link.parent / f"{link.name}.lock"
         self._mutex = threading.RLock()
-        self._searcher: Searcher | None = None
+        self._searcher = None
         self._searcher_dir: Path | None = None
         self._table: DocTable | None = None
         self._table_generation: tuple[Path, int] | None = None
@@ -94,17 +246,28 @@ class SearchIndex:
 
     def rebuild(self, store: Store, processes: int = 1) -> int:
         """Build a fresh index from the store and swap it in; returns the number of documents."""
+        signatures = store.issue_signatures()
+        return self.build(_documents(store, sorted(signatures), signatures), signatures, processes)
+
+    def build(
+        self,
+        docs: Iterable[IndexDocument],
+        issues: dict[str, str] | None = None,
+        processes: int = 1,
+    ) -> int:
+        """Index these documents as a fresh build and swap it in; `issues` is the record of what
+        it holds (issue id -> the store's signature) that the next sync compares."""
+        issues = issues or {}
         with self._write_lock():
             build = self._new_build_dir()
-            ix = windex.create_in(str(build), make_schema())
-            signatures = store.issue_signatures()
+            ix = FileIndex.create(IndexStorage(str(build)), make_schema(), INDEX_NAME)
             count = 0
-            with _writer(ix, len(signatures), processes) as writer:
-                for doc in _documents(store, sorted(signatures), signatures):
-                    writer.add_document(**_clean(doc))
+            with _writer(ix, len(issues), processes) as writer:
+                for doc in docs:
+                    writer.add_document(**_fields(doc))
                     count += 1
             ix.close()
-            _write_meta(build, {"version": index_version(), "issues": signatures})
+            _write_meta(build, {"version": index_version(), "issues": issues})
             previous = self.live_dir()
             temporary = self.link.parent / f".{self.link.name}.swap-{os.getpid()}"
             temporary.unlink(missing_ok=True)
@@ -133,18 +296,27 @@ class SearchIndex:
             )
             fresh = sorted(i for i in want if have.get(i) != want[i] or i in forced)
             if stale or fresh:
-                ix = windex.open_dir(str(live))
-                with _writer(ix, len(fresh), processes, timeout=30) as writer:
+                with self.edit(len(fresh), processes) as edit:
                     # One commit: a searcher never sees an issue removed but not yet re-added.
                     # Fresh issues are deleted too: a run killed after Whoosh's commit but
                     # before the record below was written left them in the index already.
                     for issue_id in sorted(set(stale) | set(fresh)):
-                        writer.delete_by_term("issue_id", issue_id)
+                        edit.delete_issue(issue_id)
                     for doc in _documents(store, fresh, want):
-                        writer.add_document(**_clean(doc))
-                ix.close()
+                        edit.add(doc)
                 _write_meta(live, {"version": meta["version"], "issues": want})
             return SyncReport(added=fresh, removed=[i for i in stale if i not in want])
+
+    @contextmanager
+    def edit(self, issues: int = 0, processes: int = 1) -> Iterator[_Edit]:
+        """One commit of deletions and additions to the live build (without touching its record:
+        sync writes that; check's tests use this to put the index out of step on purpose)."""
+        ix = FileIndex(IndexStorage(str(self.live_dir())), indexname=INDEX_NAME)
+        try:
+            with _writer(ix, issues, processes, timeout=30) as writer:
+                yield _Edit(writer)
+        finally:
+            ix.close()
 
     def leftovers(self) -> list[Path]:
         """What an interrupted rebuild left behind: unfinished builds (no record written) and
@@ -188,8 +360,8 @@ class SearchIndex:
     # -- reading ----------------------------------------------------------
 
     @contextmanager
-    def searching(self) -> Iterator[tuple[Searcher, DocTable]]:
-        """The live searcher and its table, reopened when a rebuild swapped the index or refreshed after a commit.
+    def searching(self) -> Iterator[Snapshot]:
+        """The live snapshot, reopened when a rebuild swapped the index or refreshed after a commit.
 
         Searches are serialised: a Whoosh searcher is not meant for concurrent use.
         """
@@ -200,20 +372,32 @@ class SearchIndex:
             if self._searcher is None or self._searcher_dir != live:
                 if self._searcher is not None:
                     self._searcher.close()
-                self._searcher = windex.open_dir(str(live)).searcher()
+                ix = FileIndex(IndexStorage(str(live), readonly=True), indexname=INDEX_NAME)
+                self._searcher = ix.searcher()
                 self._searcher_dir = live
             elif not self._searcher.up_to_date():
                 # refresh() closes what the new searcher does not reuse; closing the old one
                 # as well would close segment readers the new one shares.
                 self._searcher = self._searcher.refresh()
-            generation = (live, self._searcher.reader().generation())
+            reader = self._searcher.reader()
+            generation = (live, reader.generation())
             if self._table is None or self._table_generation != generation:
-                self._table = DocTable.load(self._searcher.reader())
+                self._table = _load_table(reader)
                 self._table_generation = generation
-            yield self._searcher, self._table
+            yield Snapshot(reader, self._table)
+
+    def contents(self) -> Iterator[tuple[str, str, str]]:
+        """(issue id, item id, version) of every live document, read afresh from the live build."""
+        ix = FileIndex(IndexStorage(str(self.live_dir()), readonly=True), indexname=INDEX_NAME)
+        try:
+            with ix.searcher() as searcher:
+                for fields in searcher.reader().all_stored_fields():
+                    yield fields["issue_id"], fields["item_id"], fields.get("version", "")
+        finally:
+            ix.close()
 
     def warm(self) -> None:
-        """Open the searcher, load its table and jieba's dictionary now, not on the first search."""
+        """Open the snapshot, load its table and jieba's dictionary now, not on the first search."""
         segmenter()
         with self.searching():
             pass
@@ -227,14 +411,31 @@ class SearchIndex:
                 self._searcher = None
 
 
-def _documents(store: Store, issue_ids: list[str], signatures: dict[str, str]) -> Iterator[dict]:
+class _Edit:
+    """The two changes a commit makes: an issue's documents out, documents in."""
+
+    def __init__(self, writer):
+        self._writer = writer
+
+    def delete_issue(self, issue_id: str) -> None:
+        self._writer.delete_by_term("issue_id", issue_id)
+
+    def add(self, doc: IndexDocument) -> None:
+        self._writer.add_document(**_fields(doc))
+
+
+class IndexMissing(RuntimeError):
+    """There is no index to search yet."""
+
+
+def _documents(
+    store: Store, issue_ids: list[str], signatures: dict[str, str]
+) -> Iterator[IndexDocument]:
     """The documents of these issues, each marked with the version of the issue it came from."""
     for issue_id in issue_ids:
         issue = store.load(issue_id)
         if issue is not None:
-            for doc in documents(issue):
-                doc["version"] = signatures.get(issue_id, "")
-                yield doc
+            yield from documents(issue, signatures.get(issue_id, ""))
 
 
 @contextmanager
@@ -257,12 +458,94 @@ def _writer(ix, issues: int, processes: int, **options):
         yield writer
 
 
-class IndexMissing(RuntimeError):
-    """There is no index to search yet."""
+# -- the table, read from the columns in bulk -----------------------------------------
 
 
-def _clean(doc: dict) -> dict:
-    return {k: v for k, v in doc.items() if v is not None}
+def _load_table(reader) -> DocTable:
+    """Every document's columns, one segment at a time, each column decoded in one call.
+
+    A column's values are written with a separator at their end, so a segment's
+    column is one read and one decode instead of a Python call per document.
+    Documents without a value (none are written so, but Whoosh allows it) fall
+    back to one read per value.
+    """
+    total = reader.doc_count_all()
+    live = frozenset(reader.all_doc_ids())
+    parts = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
+    shared: dict[str, str] = {}
+
+    def texts(name: str, end: str) -> list[str]:
+        out: list[str] = []
+        for leaf, _ in parts:
+            out.extend(_column_texts(leaf, name, end))
+        return out
+
+    def numbers(name: str, typecode: str) -> array:
+        out = array(typecode)
+        for leaf, _ in parts:
+            out.extend(_column_numbers(leaf, name, typecode))
+        return out
+
+    groups: dict[str, tuple[str, ...]] = {}
+    flat_texts = texts("flat", END_TEXT)
+    for docnum in range(total):
+        if docnum not in live:
+            flat_texts[docnum] = ""  # no scan can find a deleted document
+    return DocTable.of(
+        flat_texts,
+        live=live,
+        kind=[shared.setdefault(v, v) for v in texts("kind", END_VALUE)],
+        section=[shared.setdefault(v, v) for v in texts("section", END_VALUE)],
+        year=[shared.setdefault(v, v) for v in texts("year", END_VALUE)],
+        departments=[
+            groups.setdefault(v, tuple(v.split(JOIN)) if v else ())
+            for v in texts("departments", END_VALUE)
+        ],
+        day_from=numbers("day_from", "I"),
+        day_to=numbers("day_to", "I"),
+        order=numbers("order", "q"),
+    )
+
+
+def _column_texts(leaf, name: str, end: str) -> list[str]:
+    count = leaf.doc_count_all()
+    if not leaf._perdoc.has_column(name):
+        return [""] * count
+    column = leaf.column_reader(name, translate=False)
+    lengths = column._lengths
+    if len(lengths) == count and all(lengths):
+        data = column._dbfile.get(column._basepos, sum(lengths)).decode("utf-8")
+        return data.split(end)[:count]
+    return [bytes(v).decode("utf-8").removesuffix(end) for v in column]
+
+
+def _column_numbers(leaf, name: str, typecode: str) -> array:
+    count = leaf.doc_count_all()
+    values = array(typecode)
+    if leaf._perdoc.has_column(name):
+        column = leaf.column_reader(name, translate=False)
+        stored = min(column._count, count)
+        values.frombytes(column._dbfile.get(column._basepos, stored * column._fixedlen))
+        if values.itemsize > 1 and array("H", [1]).tobytes()[0] == 1:
+            values.byteswap()  # Whoosh writes numbers big-endian
+    values.extend([0] * (count - len(values)))
+    return values
+
+
+def _day(value: date | None) -> int:
+    return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+def _date_of(day: int) -> date | None:
+    return date(day // 10000, day // 100 % 100, day % 100) if day else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def _write_meta(build: Path, meta: dict) -> None:

@@ -6,14 +6,14 @@
     "一窗受理"             the exact string
     (公安厅 OR 民政厅) 培训 grouping
 
-A word is searched as (its jieba words, ANDed, in the word field) OR (its
+A word is searched as (its jieba words, ANDed, in the word postings) OR (its
 exact substring in the flat text); a department name typed as a word also
 matches the department under any of its names (住建厅 finds 住房城乡建设厅).
-Matching is set algebra over document numbers (see `table.DocTable`);
-relevance is BM25 over the query's jieba words (`ranking_words`), counted in
-the flat text. Errors are `QueryError`s with a sentence for the user, never a
-traceback. Whoosh 2.7's trap (an empty `And([])`/`Or([])` matches
-everything) cannot arise: no Whoosh query is built from user input.
+Matching is set algebra over the document numbers of one `index.Snapshot`;
+relevance is BM25 over the query's jieba words (`ranking_words`), see
+`table.DocTable.most_relevant`. Errors are `QueryError`s with a sentence for
+the user, never a traceback; a query that leaves nothing to search is None,
+never everything.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from whoosh.reading import IndexReader
+from typing import TYPE_CHECKING
 
 from archive.departments import gazetteer
 
 from .analysis import flat, query_words, searchable
-from .table import DocTable
+
+if TYPE_CHECKING:
+    from .index import Snapshot
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
@@ -165,44 +167,46 @@ class _Parser:
         raise QueryError("括号不成对：多了一个右括号")
 
 
-def matching(node, table: DocTable, reader: IndexReader) -> set[int] | None:
+def matching(node, snapshot: Snapshot) -> set[int] | None:
     """The documents a query tree matches; None where nothing searchable is left (only punctuation)."""
     if node is None:
         return None
     if isinstance(node, Term):
-        return _term_docs(node, table, reader)
+        return _term_docs(node, snapshot)
+    live = snapshot.table.live
     if isinstance(node, Not):
-        inner = matching(node.node, table, reader)
-        return set(table.live) - inner if inner is not None else None
+        inner = matching(node.node, snapshot)
+        return set(live) - inner if inner is not None else None
     if isinstance(node, Or):
-        parts = [p for p in (matching(n, table, reader) for n in node.nodes) if p is not None]
+        parts = [p for p in (matching(n, snapshot) for n in node.nodes) if p is not None]
         return set().union(*parts) if parts else None
     positive = [
         p
-        for p in (matching(n, table, reader) for n in node.nodes if not isinstance(n, Not))
+        for p in (matching(n, snapshot) for n in node.nodes if not isinstance(n, Not))
         if p is not None
     ]
     negative = [
         p
-        for p in (matching(n.node, table, reader) for n in node.nodes if isinstance(n, Not))
+        for p in (matching(n.node, snapshot) for n in node.nodes if isinstance(n, Not))
         if p is not None
     ]
     if not positive and not negative:
         return None
-    result = set.intersection(*positive) if positive else set(table.live)
+    result = set.intersection(*positive) if positive else set(live)
     return result.difference(*negative)
 
 
-def _term_docs(term: Term, table: DocTable, reader: IndexReader) -> set[int] | None:
+def _term_docs(term: Term, snapshot: Snapshot) -> set[int] | None:
     needle = flat(term.text)
     if not searchable(needle):
         return None
+    table = snapshot.table
     docs = table.containing(needle)
     if term.quoted:
         return docs
     words = query_words(term.text)
     if len(words) > 1:  # one word is a substring already; several may stand apart
-        docs |= set.intersection(*(_word_docs(w, reader) for w in words)) & table.live
+        docs |= set.intersection(*(snapshot.word_docs(w) for w in words))
     department = gazetteer().resolve(term.text)
     if department:
         docs |= table.having("department", department.short_name)
@@ -210,12 +214,6 @@ def _term_docs(term: Term, table: DocTable, reader: IndexReader) -> set[int] | N
             if needle not in flat(name):  # a name holding the term is found already
                 docs |= table.containing(flat(name))
     return docs
-
-
-def _word_docs(word: str, reader: IndexReader) -> set[int]:
-    if ("text", word) not in reader:
-        return set()
-    return set(reader.postings("text", word).all_ids())
 
 
 def ranking_words(node) -> list[str]:

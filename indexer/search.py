@@ -19,6 +19,7 @@ from archive.departments import Department, did_you_mean, gazetteer
 from archive.model import KINDS, item_url
 from archive.parse import section_name
 
+from .documents import IndexDocument
 from .highlight import snippet
 from .index import SearchIndex
 from .query import QueryError, highlight_terms, matching, parse_query, ranking_words
@@ -175,6 +176,28 @@ class Hit:
     snippet: str
     text: str
 
+    @classmethod
+    def from_stored(cls, doc: IndexDocument, terms: list[str]) -> Hit:
+        """The hit of an indexed document, its snippet marking these terms."""
+        return cls(
+            item_id=doc.item_id,
+            issue_id=doc.issue_id,
+            anchor=doc.anchor,
+            kind=doc.kind,
+            issue_title=doc.issue_title,
+            number=doc.number,
+            period_start=doc.period_start,
+            period_end=doc.period_end,
+            section=doc.section,
+            section_title=doc.section_title,
+            label=doc.label,
+            date_from=doc.date_from,
+            date_to=doc.date_to,
+            departments=list(doc.departments),
+            snippet=snippet(doc.text, terms),
+            text=doc.text,
+        )
+
     @property
     def url(self) -> str:
         return item_url(self.issue_id, self.anchor)
@@ -228,8 +251,9 @@ class SearchResult:
 def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -> SearchResult:
     """Run a validated request against the index (facet counts too, unless `facets` is False)."""
     tree = parse_query(request.query)
-    with index.searching() as (searcher, table):
-        matched = matching(tree, table, searcher.reader())
+    with index.searching() as snapshot:
+        table = snapshot.table
+        matched = matching(tree, snapshot)
         if tree is not None and matched is None:
             raise QueryError("查询里没有可检索的字或词")
         if matched is None:
@@ -246,7 +270,7 @@ def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -
         }
         docnums = _page(table, ranking_words(tree), final, request)
         terms = highlight_terms(tree)
-        hits = [_hit(searcher.stored_fields(d), terms) for d in docnums]
+        hits = [Hit.from_stored(snapshot.document(d), terms) for d in docnums]
     return SearchResult(request=request, total=len(final), hits=hits, facets=counts)
 
 
@@ -294,28 +318,6 @@ def _page(
     return table.newest(final, wanted)[start:wanted]
 
 
-def _hit(stored: dict, terms: list[str]) -> Hit:
-    body = stored.get("body", "")
-    return Hit(
-        item_id=stored["item_id"],
-        issue_id=stored["issue_id"],
-        anchor=stored["anchor"],
-        kind=stored["kind"],
-        issue_title=stored["issue_title"],
-        number=stored.get("number", ""),
-        period_start=_date(stored.get("period_start")),
-        period_end=_date(stored.get("period_end")),
-        section=stored["section"],
-        section_title=stored["section_title"],
-        label=stored.get("label", ""),
-        date_from=_date(stored.get("date_from")),
-        date_to=_date(stored.get("date_to")),
-        departments=[d for d in stored.get("departments", "").split(",") if d],
-        snippet=snippet(body, terms),
-        text=body,
-    )
-
-
 def _date_param(name: str, value: str | None) -> date | None:
     if value is None:
         return None
@@ -352,7 +354,3 @@ def _day(value: date | None) -> int | None:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _date(value) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and value else None

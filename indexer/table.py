@@ -1,11 +1,11 @@
 """Every document's columns in memory, per index generation: filters, facets, order, substring scans.
 
-Loaded once when a searcher opens or refreshes (a few columns read straight
-from Whoosh's column files), then shared by every search until the next
-commit. Filters that repeat (a department's documents, a section, a kind)
-are inverted once per generation and cached; a date range is a scan of two
-integer lists; a facet is a count over a list; a substring is a scan of the
-flat texts. Deleted documents hold empty values, so no scan can return them.
+Made by `index.Snapshot`'s loader from the Whoosh columns once per index
+generation, then shared by every search until the next commit. Filters that
+repeat (a department's documents, a section, a kind) are inverted once per
+generation and cached; a date range is a scan of two integer arrays; a facet
+is a count over a list; a substring is a scan of the flat texts. Deleted
+documents are not `live` and have empty texts, so no scan can return them.
 """
 
 from __future__ import annotations
@@ -14,22 +14,14 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from heapq import nlargest
 from itertools import chain
 
-from whoosh.reading import IndexReader
-
 _ALNUM = re.compile(r"[0-9a-z]")
 K1, B = 1.2, 0.75  # BM25's usual constants
-FACET_COLUMNS = {
-    "department": "department_list",
-    "section": "section",
-    "kind": "kind",
-    "year": "year",
-}
 
 
 def _ordinal(day: int) -> int:
@@ -60,9 +52,9 @@ class DocTable:
     section: list[str]
     year: list[str]
     departments: list[tuple[str, ...]]
-    day_from: list[int]  # event span as YYYYMMDD ints (0 for deleted documents)
-    day_to: list[int]
-    order: list[str]
+    day_from: Sequence[int]  # event span as YYYYMMDD ints (0 for none)
+    day_to: Sequence[int]
+    order: Sequence[int]  # newest first when sorted in reverse
     joined: str  # every document's flat text, each followed by "\0"
     starts: list[int]  # where each document's text starts in `joined` (one extra entry at the end)
     count_by_sets_above: int = 256
@@ -73,39 +65,9 @@ class DocTable:
     _span: int | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, reader: IndexReader) -> DocTable:
-        numbers = list(range(reader.doc_count_all()))
-        live = frozenset(numbers[d] for d in reader.all_doc_ids())
-
-        def column(name: str, shared: bool = False) -> list[str]:
-            """A column's values; repeated values (kinds, sections, years) as one object each."""
-            values = reader.column_reader(name)
-            seen: dict[str, str] = {}
-            out = []
-            for docnum, value in enumerate(values):
-                text = value.decode("utf-8") if isinstance(value, bytes) else (value or "")
-                text = text if docnum in live else ""
-                out.append(seen.setdefault(text, text) if shared else text)
-            return out
-
-        spans = column("span")
-        day_from = [int(s[:8]) if s else 0 for s in spans]
-        day_to = [int(s[9:]) if s else 0 for s in spans]
-        groups: dict[str, tuple[str, ...]] = {}
-        return cls(
-            live=live,
-            kind=column("kind", shared=True),
-            section=column("section", shared=True),
-            year=column("year", shared=True),
-            departments=[
-                groups.setdefault(v, tuple(v.split(",")) if v else ())
-                for v in column("department_list", shared=True)
-            ],
-            day_from=day_from,
-            day_to=day_to,
-            order=column("order"),
-            **_joined(column("flat")),
-        )
+    def of(cls, texts: list[str], **columns) -> DocTable:
+        """A table of these columns, with the flat texts joined for scanning."""
+        return cls(**columns, **_joined(texts))
 
     def having(self, facet: str, value: str) -> frozenset[int]:
         """Documents whose facet (department, section, kind, year) has this value; cached per generation.

@@ -12,15 +12,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from whoosh import index as windex
 
 from archive.ingest import ingest_files
 from archive.store import Store
 from indexer import index as index_module
 from indexer.check import check, repair
+from indexer.documents import IndexDocument, documents
 from indexer.index import SearchIndex
 from indexer.search import SearchRequest, search
 
@@ -67,11 +68,9 @@ def searchable(data: Path) -> set[str]:
 
 
 def edit_index(data: Path, change: Callable) -> None:
-    """Change the live index behind the store's back, as a bug or a crash could."""
-    ix = windex.open_dir(str(SearchIndex(data / "index").live_dir()))
-    with ix.writer() as writer:
-        change(writer, data)
-    ix.close()
+    """Change the live index behind the store's back (its record untouched), as a bug or a crash could."""
+    with SearchIndex(data / "index").edit() as edit:
+        change(edit, data)
 
 
 # --- what check finds, and repair fixes -------------------------------------------
@@ -86,37 +85,32 @@ def test_a_fresh_archive_checks_ok_item_for_item(data):
     assert (report.issues, report.documents) == (5, report.items)
 
 
-def indexed_documents(data: Path, issue_id: str, **changes) -> list[dict]:
+def indexed_documents(data: Path, issue_id: str, **changes) -> list[IndexDocument]:
     """The documents the index holds for a stored issue, as sync makes them, changed."""
     store = Store(data / "archive.db")
     version = store.issue_signatures()[issue_id]
-    docs = [
-        {**index_module._clean(doc), "version": version, **changes}
-        for doc in index_module.documents(store.load(issue_id))
-    ]
+    docs = [replace(doc, **changes) for doc in documents(store.load(issue_id), version)]
     store.close()
     return docs
 
 
-def _drop(writer, data):
-    writer.delete_by_term("issue_id", "weekly-2024-09-09")
+def _drop(edit, data):
+    edit.delete_issue("weekly-2024-09-09")
 
 
-def _twice(writer, data):
-    writer.add_document(**indexed_documents(data, "monthly-2025-01")[0])
+def _twice(edit, data):
+    edit.add(indexed_documents(data, "monthly-2025-01")[0])
 
 
-def _stale(writer, data):
-    writer.delete_by_term("issue_id", "weekly-2024-01-02")
+def _stale(edit, data):
+    edit.delete_issue("weekly-2024-01-02")
     for doc in indexed_documents(data, "weekly-2024-01-02", version="an-older-file:2020"):
-        writer.add_document(**doc)
+        edit.add(doc)
 
 
-def _foreign(writer, data):
+def _foreign(edit, data):
     doc = indexed_documents(data, "weekly-2024-01-02")[0]
-    writer.add_document(
-        **{**doc, "issue_id": "weekly-2019-01-07", "item_id": "weekly-2019-01-07/s1-1"}
-    )
+    edit.add(replace(doc, issue_id="weekly-2019-01-07", item_id="weekly-2019-01-07/s1-1"))
 
 
 @pytest.mark.parametrize(
@@ -176,11 +170,11 @@ def test_a_sync_that_raises_halfway_leaves_the_index_as_it_was(data, tmp_path, m
     real = index_module.documents
     done = []
 
-    def failing(issue):
+    def failing(issue, version=""):
         if len(done) == 10:
             raise OSError("disk full")
         done.append(issue.issue_id)
-        return real(issue)
+        return real(issue, version)
 
     monkeypatch.setattr(index_module, "documents", failing)
     with pytest.raises(OSError, match="disk full"):

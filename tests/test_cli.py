@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.cli import main
+from indexer.index import SearchIndex
 
 from brief import HIT_KEYS, ISSUE_KEYS, ITEM_KEYS, NEWEST_FIRST
 from dom import HOST
@@ -485,13 +486,9 @@ def test_check_says_ok_when_the_index_agrees_with_the_store(runner, data_dir, co
 def test_check_names_what_disagrees_and_how_to_fix_it_and_repair_fixes_it(
     runner, data_dir, corpus_dir
 ):
-    from whoosh import index as windex
-
     run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
-    ix = windex.open_dir(str(data_dir / "index"))
-    with ix.writer() as writer:  # lose an issue from the index behind the store's back
-        writer.delete_by_term("issue_id", "weekly-2024-09-09")
-    ix.close()
+    with SearchIndex(data_dir / "index").edit() as edit:  # lose an issue behind the store's back
+        edit.delete_issue("weekly-2024-09-09")
 
     result = runner.invoke(main, ["--data-dir", str(data_dir), "check"])
 

@@ -14,6 +14,7 @@ import indexer.index
 from archive.ingest import collect, ingest_file
 from archive.store import Store
 from indexer import analysis
+from indexer.analysis import words
 from indexer.index import META, IndexMissing, SearchIndex
 from indexer.search import SearchRequest, search
 
@@ -72,11 +73,9 @@ def results(index: SearchIndex, params: dict) -> tuple:
 
 def everything(index: SearchIndex) -> dict[str, set[str]]:
     """Item ids per issue id, as the index has them."""
-    with index.searching() as (searcher, _table):
-        ids = [fields["item_id"] for fields in searcher.all_stored_fields()]
     found: dict[str, set[str]] = {}
-    for item_id in ids:
-        found.setdefault(item_id.split("/")[0], set()).add(item_id)
+    for issue_id, item_id, _version in index.contents():
+        found.setdefault(issue_id, set()).add(item_id)
     return found
 
 
@@ -331,18 +330,23 @@ def test_a_rebuild_in_worker_processes_gives_the_same_index(tmp_path, monkeypatc
     )
 
     def contents(index: SearchIndex) -> dict:
-        with index.searching() as (searcher, _table):
-            reader = searcher.reader()
+        """Each document, and the documents (by id) posted under each of its words."""
+        with index.searching() as snapshot:
+            docs = {n: snapshot.document(n) for n in snapshot.table.live}
             return {
-                "stored": sorted((f["item_id"], f["body"]) for f in searcher.all_stored_fields()),
-                "words": sorted(reader.lexicon("text")),
-                "frequencies": sorted(
-                    (f["item_id"], reader.doc_field_length(n, "text"))
-                    for n, f in enumerate(searcher.all_stored_fields())
-                ),
+                doc.item_id: (
+                    doc,
+                    {
+                        word: sorted(docs[m].item_id for m in snapshot.word_docs(word))
+                        for word in words(doc.text)
+                    },
+                )
+                for doc in docs.values()
             }
 
-    assert contents(alone) == contents(together)
+    found = contents(alone)
+    assert found == contents(together)
+    assert len(found) == 62
 
 
 def test_a_sync_of_many_issues_in_worker_processes_replaces_them_in_one_commit(

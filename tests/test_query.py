@@ -1,6 +1,6 @@
 """indexer.query: the query language users already know, and the errors it explains in Chinese.
 
-Queries run against a tiny in-memory index with the real schema, so each test
+Queries run against a tiny real index (in the test's temp dir), so each test
 reads as "this query finds these texts".
 """
 
@@ -11,9 +11,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh.filedb.filestore import RamStorage
 
-from indexer.analysis import flat, searchable
+from indexer.analysis import flat, query_words, searchable
 from indexer.query import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
@@ -27,9 +26,8 @@ from indexer.query import (
     parse_query,
     ranking_words,
 )
-from indexer.schema import make_schema
-from indexer.table import DocTable
 
+from indexdocs import document, snapshot_of
 from strategies import QUERIES, seams, soup
 
 DOCS = {
@@ -44,30 +42,23 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def searcher():
-    ix = RamStorage().create_index(make_schema())
-    with ix.writer() as writer:
-        for key, (text, departments) in DOCS.items():
-            writer.add_document(
-                item_id=key,
-                text=text,
-                flat=flat(text).encode(),
-                department_list=departments,
-                span="20240101-20240101",
-            )
-    with ix.searcher() as searcher:
-        yield searcher
+def searcher(tmp_path_factory):
+    docs = [
+        document(f"issue/{key}", text, departments=tuple(d for d in departments.split(",") if d))
+        for key, (text, departments) in DOCS.items()
+    ]
+    with snapshot_of(tmp_path_factory.mktemp("query"), docs) as snapshot:
+        yield snapshot
 
 
-def evaluate(searcher, query: str) -> set[int] | None:
-    reader = searcher.reader()
-    return matching(parse_query(query), DocTable.load(reader), reader)
+def evaluate(snapshot, query: str) -> set[int] | None:
+    return matching(parse_query(query), snapshot)
 
 
-def found(searcher, query: str) -> set[str]:
-    docs = evaluate(searcher, query)
+def found(snapshot, query: str) -> set[str]:
+    docs = evaluate(snapshot, query)
     assert docs is not None, f"{query!r} should leave something to search"
-    return {searcher.stored_fields(n)["item_id"] for n in docs}
+    return {snapshot.document(n).anchor for n in docs}
 
 
 # --- the language -----------------------------------------------------------------
@@ -110,6 +101,13 @@ def found(searcher, query: str) -> set[str]:
 )
 def test_the_query_language(searcher, query, expected):
     assert found(searcher, query) == expected
+
+
+def test_a_term_of_several_words_finds_them_apart(searcher):
+    """公安厅培训 is not in any text; its words 公安厅 and 培训 are, apart, in one."""
+    assert query_words("公安厅培训") == ["公安厅", "培训"]
+    assert found(searcher, "公安厅培训") == {"police"}
+    assert found(searcher, '"公安厅培训"') == set()
 
 
 def test_a_department_typed_as_a_word_finds_it_under_its_other_names(searcher):
@@ -266,13 +264,12 @@ def test_any_query_that_parses_can_be_evaluated_ranked_and_highlighted(searcher,
         node = parse_query(query)
     except QueryError:
         return
-    reader = searcher.reader()
-    table = DocTable.load(reader)
-    docs = matching(node, table, reader)
+    table = searcher.table
+    docs = matching(node, searcher)
     assert docs is None or docs <= table.live
     words = ranking_words(node)
-    assert all(isinstance(w, str) and w for w in words)
-    assert all(isinstance(t, str) and t.strip() for t in highlight_terms(node))
+    assert all(words)
+    assert all(t.strip() for t in highlight_terms(node))
     if docs:
         assert set(table.most_relevant(docs, words, 3)) <= docs
 
@@ -288,13 +285,12 @@ TEXTS = [text for text, _ in DOCS.values()]
 )
 def test_a_quoted_phrase_finds_only_documents_that_hold_it(searcher, phrase):
     """Whatever the phrase holds, every document it finds has it in its (flat) text."""
-    reader = searcher.reader()
-    table = DocTable.load(reader)
+    table = searcher.table
     try:
         node = parse_query(f"“{phrase.replace('”', '')}”")
     except QueryError:
         return
-    docs = matching(node, table, reader)
+    docs = matching(node, searcher)
     if docs is None:
         assert not searchable(flat(node.text))
     else:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from whoosh.filedb.filestore import RamStorage
+from datetime import date
 
-from indexer.analysis import flat
-from indexer.schema import make_schema
-from indexer.table import DocTable
+import pytest
+
+from indexer.index import SearchIndex
+
+from indexdocs import document, snapshot_of
 
 DOCS = [
     # (item_id, kind, section, year, departments, span, text)
@@ -43,26 +44,36 @@ DOCS = [
 ]
 
 
+def day(text: str) -> date:
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
 @pytest.fixture(scope="module")
-def table():
-    ix = RamStorage().create_index(make_schema())
-    with ix.writer() as writer:
-        for item_id, kind, section, year, depts, span, text in DOCS:
-            writer.add_document(
-                item_id=item_id,
-                kind=kind,
-                section=section,
-                year=year,
-                department_list=depts,
-                span=span,
-                order=span[:8] + item_id,
-                text=text,
-                flat=flat(text).encode(),
-            )
-    with ix.writer() as writer:
-        writer.delete_by_term("item_id", "gone")
-    with ix.searcher() as searcher:
-        yield DocTable.load(searcher.reader())
+def table(tmp_path_factory):
+    """The table of a real index of DOCS, "gone" deleted after it was committed."""
+    docs = [
+        document(
+            f"issue-{item_id}/{item_id}",
+            text,
+            kind=kind,
+            section=section,
+            departments=tuple(d for d in depts.split(",") if d),
+            date_from=day(span[:8]),
+            date_to=day(span[9:]),
+            order=int(span[:8]) * 100 + n,
+        )
+        for n, (item_id, kind, section, year, depts, span, text) in enumerate(DOCS)
+    ]
+    folder = tmp_path_factory.mktemp("table")
+    with snapshot_of(folder, docs):
+        pass
+    index = SearchIndex(folder / "index")
+    with index.edit() as edit:
+        edit.delete_issue("issue-gone")
+    with index.searching() as snapshot:
+        assert [snapshot.table.year[n] for n in range(len(DOCS) - 1)] == [d[3] for d in DOCS[:-1]]
+        yield snapshot.table
+    index.close()
 
 
 def ids(docs) -> set[str]:
@@ -116,7 +127,7 @@ def test_counting_by_sets_gives_the_same_counts_as_looking_up(table, facet, monk
     looked_up = table.count(facet, docs)
     monkeypatch.setattr(table, "count_by_sets_above", 0)
     assert table.count(facet, docs) == looked_up
-    assert sum(looked_up.values()) >= (0 if facet == "department" else len(docs))
+    assert looked_up
 
 
 def test_counts_by_looking_up(table):
