@@ -9,9 +9,12 @@ The schema, by role (every field written is read):
 * `issue_id`, indexed: the delete key (sync replaces an issue's documents by it);
 * `text`, jieba search-mode words with their frequencies: the postings that
   find a multi-word query term whose words stand apart ("数字政府 … 建设");
-* columns, loaded per generation into `table.DocTable`: the facets `kind`,
-  `section`, `year`, `departments`, the event span `day_from`/`day_to` and
-  `order` as numbers, and `flat`, the text as substring search sees it;
+* columns, loaded per segment into `table.Segment`: the facets `kind`,
+  `section`, `year`, `departments`, the event span `day_from`/`day_to`,
+  `order` and the flat text's `length` (BM25) as numbers, and `flat`, the text
+  as substring search sees it (memory-mapped from the column file, not loaded);
+* beside each segment, `<segment>.grams`: its character n-grams, written after
+  each commit from the flat column (`table.Grams`).
 * stored, read for the page of hits shown and by check: the display fields
   the columns do not give, the text once (`body`), and `version`.
 
@@ -31,8 +34,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import mmap
 import os
 import shutil
+import sys
 import threading
 import time
 from array import array
@@ -40,9 +45,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import accumulate
 from datetime import date
 from pathlib import Path
 
+from pyroaring import BitMap
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
@@ -54,14 +61,15 @@ from archive.store import Store
 
 from .analysis import analysis_version, flat, segmenter, words
 from .documents import IndexDocument, documents
-from .table import DocTable
+from .table import DocTable, Grams, Segment
 
-SCHEMA_CODE = 7  # bump when the fields below change
+SCHEMA_CODE = 8  # bump when the fields below change
 META = "bulletins-index.json"
 INDEX_NAME = "MAIN"
 PARALLEL_FROM = 16  # issues; fewer are prepared in this process
 # Column values end with a separator, so that a segment's column is decoded in one call.
 END_TEXT, END_VALUE, JOIN = "\0", "\n", ","
+GRAMS_EXT = ".grams"  # beside a segment's files: the n-grams of its flat texts (table.Grams)
 
 
 def index_version() -> str:
@@ -114,6 +122,7 @@ def make_schema() -> Schema:
         day_from=COLUMN(NumericColumn("I")),
         day_to=COLUMN(NumericColumn("I")),
         order=COLUMN(NumericColumn("q")),
+        length=COLUMN(NumericColumn("I")),
         item_id=STORED,
         anchor=STORED,
         label=STORED,
@@ -129,6 +138,7 @@ def make_schema() -> Schema:
 
 def _fields(doc: IndexDocument) -> dict:
     """The Whoosh fields of a document (the inverse of `Snapshot.document`)."""
+    text = flat(doc.text).replace(END_TEXT, "")
     return {
         "issue_id": doc.issue_id,
         "text": doc.text,
@@ -136,7 +146,8 @@ def _fields(doc: IndexDocument) -> dict:
         "section": (doc.section + END_VALUE).encode(),
         "year": (doc.year + END_VALUE).encode(),
         "departments": (JOIN.join(doc.departments) + END_VALUE).encode(),
-        "flat": (flat(doc.text) + END_TEXT).encode(),
+        "flat": (text + END_TEXT).encode(),
+        "length": len(text),
         "day_from": _day(doc.date_from),
         "day_to": _day(doc.date_to),
         "order": doc.order,
@@ -175,11 +186,11 @@ class Snapshot:
         self._reader = reader
         self.table = table
 
-    def word_docs(self, word: str) -> set[int]:
+    def word_docs(self, word: str) -> BitMap:
         """Live documents that have this jieba word."""
         if ("text", word) not in self._reader:
-            return set()
-        return set(self._reader.postings("text", word).all_ids()) & self.table.live
+            return BitMap()
+        return BitMap(self._reader.postings("text", word).all_ids()) & self.table.live
 
     def document(self, docnum: int) -> IndexDocument:
         stored, table = self._reader.stored_fields(docnum), self.table
@@ -215,6 +226,8 @@ class SearchIndex:
         self._searcher_dir: Path | None = None
         self._table: DocTable | None = None
         self._table_generation: tuple[Path, int] | None = None
+        self._segments: dict[str, Segment] = {}  # by Whoosh segment id, for the build below
+        self._segments_dir: Path | None = None
 
     # -- state ------------------------------------------------------------
 
@@ -267,6 +280,7 @@ class SearchIndex:
                     writer.add_document(**_fields(doc))
                     count += 1
             ix.close()
+            _write_grams(build)
             _write_meta(build, {"version": index_version(), "issues": issues})
             previous = self.live_dir()
             temporary = self.link.parent / f".{self.link.name}.swap-{os.getpid()}"
@@ -311,12 +325,14 @@ class SearchIndex:
     def edit(self, issues: int = 0, processes: int = 1) -> Iterator[_Edit]:
         """One commit of deletions and additions to the live build (without touching its record:
         sync writes that; check's tests use this to put the index out of step on purpose)."""
-        ix = FileIndex(IndexStorage(str(self.live_dir())), indexname=INDEX_NAME)
+        live = self.live_dir()
+        ix = FileIndex(IndexStorage(str(live)), indexname=INDEX_NAME)
         try:
             with _writer(ix, issues, processes, timeout=30) as writer:
                 yield _Edit(writer)
         finally:
             ix.close()
+        _write_grams(live)
 
     def leftovers(self) -> list[Path]:
         """What an interrupted rebuild left behind: unfinished builds (no record written) and
@@ -382,7 +398,11 @@ class SearchIndex:
             reader = self._searcher.reader()
             generation = (live, reader.generation())
             if self._table is None or self._table_generation != generation:
-                self._table = _load_table(reader)
+                if self._segments_dir != live:
+                    self._segments, self._segments_dir = {}, live
+                segments = _segments(reader, live, self._segments)
+                self._segments = {k: v for k, v in self._segments.items() if v in segments}
+                self._table = DocTable(segments, reader.all_doc_ids())
                 self._table_generation = generation
             yield Snapshot(reader, self._table)
 
@@ -458,56 +478,91 @@ def _writer(ix, issues: int, processes: int, **options):
         yield writer
 
 
-# -- the table, read from the columns in bulk -----------------------------------------
+# -- the table: segments read from their columns in bulk, and their n-grams ---------------
 
 
-def _load_table(reader) -> DocTable:
-    """Every document's columns, one segment at a time, each column decoded in one call.
+def _segments(reader, folder: Path, cache: dict[str, Segment]) -> list[Segment]:
+    """The segments of a generation, in document order; those in `cache` are not read again."""
+    found = []
+    for leaf, _offset in reader.leaf_readers():
+        name = leaf._segment.segment_id()
+        if name not in cache:
+            cache[name] = _read_segment(leaf, folder, name)
+        found.append(cache[name])
+    return found
 
-    A column's values are written with a separator at their end, so a segment's
-    column is one read and one decode instead of a Python call per document.
-    Documents without a value (none are written so, but Whoosh allows it) fall
-    back to one read per value.
-    """
-    total = reader.doc_count_all()
-    live = frozenset(reader.all_doc_ids())
-    parts = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
-    shared: dict[str, str] = {}
 
-    def texts(name: str, end: str) -> list[str]:
-        out: list[str] = []
-        for leaf, _ in parts:
-            out.extend(_column_texts(leaf, name, end))
-        return out
-
-    def numbers(name: str, typecode: str) -> array:
-        out = array(typecode)
-        for leaf, _ in parts:
-            out.extend(_column_numbers(leaf, name, typecode))
-        return out
-
-    groups: dict[str, tuple[str, ...]] = {}
-    flat_texts = texts("flat", END_TEXT)
-    for docnum in range(total):
-        if docnum not in live:
-            flat_texts[docnum] = ""  # no scan can find a deleted document
-    return DocTable.of(
-        flat_texts,
-        live=live,
-        kind=[shared.setdefault(v, v) for v in texts("kind", END_VALUE)],
-        section=[shared.setdefault(v, v) for v in texts("section", END_VALUE)],
-        year=[shared.setdefault(v, v) for v in texts("year", END_VALUE)],
+def _read_segment(leaf, folder: Path, name: str) -> Segment:
+    """One segment's columns, each decoded in one call (values end with a separator); its flat
+    texts memory-mapped from the column file; its grams from the file beside it, or made now
+    (a reader may open a generation before its writer has written them)."""
+    texts, starts = _flat_column(leaf, folder)
+    grams_path = folder / f"{name}{GRAMS_EXT}"
+    try:
+        grams = Grams.load(_map(grams_path))
+    except (OSError, ValueError):
+        grams = Grams.load(Grams.build(_decoded(texts, starts)))
+    return Segment(
+        kind=_facet_column(leaf, "kind"),
+        section=_facet_column(leaf, "section"),
+        year=_facet_column(leaf, "year"),
         departments=[
-            groups.setdefault(v, tuple(v.split(JOIN)) if v else ())
-            for v in texts("departments", END_VALUE)
+            tuple(v.split(JOIN)) if v else () for v in _facet_column(leaf, "departments")
         ],
-        day_from=numbers("day_from", "I"),
-        day_to=numbers("day_to", "I"),
-        order=numbers("order", "q"),
+        day_from=_number_column(leaf, "day_from", "I"),
+        day_to=_number_column(leaf, "day_to", "I"),
+        order=_number_column(leaf, "order", "q"),
+        length=_number_column(leaf, "length", "I"),
+        texts=texts,
+        starts=starts,
+        grams=grams,
     )
 
 
-def _column_texts(leaf, name: str, end: str) -> list[str]:
+def _write_grams(folder: Path) -> None:
+    """Write the grams of every segment of the build that has none (new or merged segments);
+    Whoosh removes those of the segments a commit merged away, with their other files."""
+    ix = FileIndex(IndexStorage(str(folder), readonly=True), indexname=INDEX_NAME)
+    try:
+        with ix.reader() as reader:
+            for leaf, _offset in reader.leaf_readers():
+                path = folder / f"{leaf._segment.segment_id()}{GRAMS_EXT}"
+                if not path.exists():
+                    texts, starts = _flat_column(leaf, folder)
+                    temporary = path.with_name(f".{path.name}.tmp")
+                    temporary.write_bytes(Grams.build(_decoded(texts, starts)))
+                    os.replace(temporary, path)
+    finally:
+        ix.close()
+
+
+def _flat_column(leaf, folder: Path) -> tuple[object, array]:
+    """The flat texts of a segment as the bytes of its column file, and where each starts."""
+    count = leaf.doc_count_all()
+    if not count or not leaf._perdoc.has_column("flat"):
+        return b"\0" * count, array("Q", range(count + 1))
+    lengths = leaf.column_reader("flat", translate=False)._lengths
+    starts = array("Q", accumulate(lengths, initial=0))
+    if not all(lengths):  # a document indexed without its text: give it an empty one
+        data = b"".join(
+            bytes(v) if v else END_TEXT.encode()
+            for v in leaf.column_reader("flat", translate=False)
+        )
+        return data, array("Q", accumulate((len(v) or 1 for v in lengths), initial=0))
+    return _map(folder / W3Codec.column_filename(leaf._segment, "flat")), starts
+
+
+def _decoded(texts, starts: array) -> Iterator[str]:
+    for n in range(len(starts) - 1):
+        yield bytes(texts[starts[n] : starts[n + 1] - 1]).decode("utf-8")
+
+
+def _map(path: Path) -> mmap.mmap:
+    with open(path, "rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _facet_column(leaf, name: str) -> list[str]:
     count = leaf.doc_count_all()
     if not leaf._perdoc.has_column(name):
         return [""] * count
@@ -515,18 +570,18 @@ def _column_texts(leaf, name: str, end: str) -> list[str]:
     lengths = column._lengths
     if len(lengths) == count and all(lengths):
         data = column._dbfile.get(column._basepos, sum(lengths)).decode("utf-8")
-        return data.split(end)[:count]
-    return [bytes(v).decode("utf-8").removesuffix(end) for v in column]
+        return [sys.intern(v) for v in data.split(END_VALUE)[:count]]  # one object per value
+    return [bytes(v).decode("utf-8").removesuffix(END_VALUE) for v in column]
 
 
-def _column_numbers(leaf, name: str, typecode: str) -> array:
+def _number_column(leaf, name: str, typecode: str) -> array:
     count = leaf.doc_count_all()
     values = array(typecode)
     if leaf._perdoc.has_column(name):
         column = leaf.column_reader(name, translate=False)
         stored = min(column._count, count)
         values.frombytes(column._dbfile.get(column._basepos, stored * column._fixedlen))
-        if values.itemsize > 1 and array("H", [1]).tobytes()[0] == 1:
+        if values.itemsize > 1 and sys.byteorder == "little":
             values.byteswap()  # Whoosh writes numbers big-endian
     values.extend([0] * (count - len(values)))
     return values

@@ -21,7 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from functools import reduce
+from operator import and_, or_, sub
 from typing import TYPE_CHECKING
+
+from pyroaring import BitMap
 
 from archive.departments import gazetteer
 
@@ -167,7 +171,7 @@ class _Parser:
         raise QueryError("括号不成对：多了一个右括号")
 
 
-def matching(node, snapshot: Snapshot) -> set[int] | None:
+def matching(node, snapshot: Snapshot) -> BitMap | None:
     """The documents a query tree matches; None where nothing searchable is left (only punctuation)."""
     if node is None:
         return None
@@ -176,10 +180,10 @@ def matching(node, snapshot: Snapshot) -> set[int] | None:
     live = snapshot.table.live
     if isinstance(node, Not):
         inner = matching(node.node, snapshot)
-        return set(live) - inner if inner is not None else None
+        return BitMap(live) - inner if inner is not None else None
     if isinstance(node, Or):
         parts = [p for p in (matching(n, snapshot) for n in node.nodes) if p is not None]
-        return set().union(*parts) if parts else None
+        return reduce(or_, parts, BitMap()) if parts else None
     positive = [
         p
         for p in (matching(n, snapshot) for n in node.nodes if not isinstance(n, Not))
@@ -192,11 +196,11 @@ def matching(node, snapshot: Snapshot) -> set[int] | None:
     ]
     if not positive and not negative:
         return None
-    result = set.intersection(*positive) if positive else set(live)
-    return result.difference(*negative)
+    result = reduce(and_, sorted(positive, key=len)) if positive else BitMap(live)
+    return reduce(sub, negative, BitMap(result))
 
 
-def _term_docs(term: Term, snapshot: Snapshot) -> set[int] | None:
+def _term_docs(term: Term, snapshot: Snapshot) -> BitMap | None:
     needle = flat(term.text)
     if not searchable(needle):
         return None
@@ -206,7 +210,7 @@ def _term_docs(term: Term, snapshot: Snapshot) -> set[int] | None:
         return docs
     words = query_words(term.text)
     if len(words) > 1:  # one word is a substring already; several may stand apart
-        docs |= set.intersection(*(snapshot.word_docs(w) for w in words))
+        docs |= reduce(and_, sorted((snapshot.word_docs(w) for w in words), key=len))
     department = gazetteer().resolve(term.text)
     if department:
         docs |= table.having("department", department.short_name)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from pyroaring import BitMap, FrozenBitMap
+
 from archive.departments import Department, did_you_mean, gazetteer
 from archive.model import KINDS, item_url
 from archive.parse import section_name
@@ -257,7 +259,7 @@ def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -
         if tree is not None and matched is None:
             raise QueryError("查询里没有可检索的字或词")
         if matched is None:
-            matched = set(table.live)
+            matched = BitMap(table.live)
         selected = _filters(request, table)
         final = _intersect(matched, selected.values())
         counts = {
@@ -278,8 +280,8 @@ def _filter_of(facet: str) -> str:
     return "date" if facet == "year" else facet
 
 
-def _filters(request: SearchRequest, table: DocTable) -> dict[str, frozenset[int] | set[int]]:
-    filters: dict[str, frozenset[int] | set[int]] = {}
+def _filters(request: SearchRequest, table: DocTable) -> dict[str, BitMap | FrozenBitMap]:
+    filters: dict[str, BitMap | FrozenBitMap] = {}
     if request.department_name:
         filters["department"] = table.having("department", request.department_name)
     if request.section:
@@ -291,14 +293,14 @@ def _filters(request: SearchRequest, table: DocTable) -> dict[str, frozenset[int
     return filters
 
 
-def _intersect(base: set[int], others) -> set[int]:
+def _intersect(base: BitMap, others) -> BitMap:
     result = base
     for other in sorted(others, key=len):
         result = result & other
     return result
 
 
-def _facet(table: DocTable, facet: str, docs: set[int]) -> list[tuple[str, int]]:
+def _facet(table: DocTable, facet: str, docs: BitMap) -> list[tuple[str, int]]:
     counts = table.count(facet, docs)
     if facet == "year":
         return sorted(counts.items(), reverse=True)
@@ -306,7 +308,7 @@ def _facet(table: DocTable, facet: str, docs: set[int]) -> list[tuple[str, int]]
 
 
 def _page(
-    table: DocTable, ranking: list[str], final: set[int], request: SearchRequest
+    table: DocTable, ranking: list[str], final: BitMap, request: SearchRequest
 ) -> list[int]:
     """Document numbers of the page: by relevance to the query's words, or newest first."""
     start = (request.page - 1) * request.limit

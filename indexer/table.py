@@ -1,27 +1,42 @@
-"""Every document's columns in memory, per index generation: filters, facets, order, substring scans.
+"""Every document's columns, per index generation: filters, facets, order, substring search, ranking.
 
-Made by `index.Snapshot`'s loader from the Whoosh columns once per index
-generation, then shared by every search until the next commit. Filters that
-repeat (a department's documents, a section, a kind) are inverted once per
-generation and cached; a date range is a scan of two integer arrays; a facet
-is a count over a list; a substring is a scan of the flat texts. Deleted
-documents are not `live` and have empty texts, so no scan can return them.
+`index.Snapshot` makes a `DocTable` of the segments of one index generation.
+A `Segment` is what one Whoosh segment holds, read once and reused by every
+generation that still has it (a sync adds a small segment; the big ones stay):
+its facet columns, its flat texts as UTF-8 in the column file itself (memory-
+mapped: shared by every process, never decoded whole) and its `Grams`, the
+character n-gram sets written beside it at index time. Sets of documents are
+compressed bitmaps (pyroaring): a facet value's documents, a date range, a
+query's matches, their intersections and the facet counts are C operations.
+
+Why the n-grams. A substring scan of every flat text costs 2.4–5.8 ms per
+million characters (60–120 ms at 5,000 bulletins, one per query term and per
+department name); the documents that have every character bigram of a term
+are found by intersecting bitmaps instead, and only those are checked for the
+exact string (a term of one or two characters needs no check). Measured in
+bench/README.md.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from heapq import nlargest
-from itertools import chain
+from itertools import accumulate, chain
+from operator import add
+
+from pyroaring import BitMap, FrozenBitMap
 
 _ALNUM = re.compile(r"[0-9a-z]")
 K1, B = 1.2, 0.75  # BM25's usual constants
+FACETS = ("department", "section", "kind", "year")
+_HEAD = array("Q", [0x6772616D73310000])  # b"grams1\0\0" read as a number: the file's format
 
 
 def _ordinal(day: int) -> int:
@@ -36,18 +51,62 @@ def _days_before(day: int, days: int) -> int:
     return earlier.year * 10000 + earlier.month * 100 + earlier.day
 
 
-def _joined(texts: list[str]) -> dict:
-    starts, at = [], 0
-    for text in texts:
-        starts.append(at)
-        at += len(text) + 1
-    starts.append(at)
-    return {"joined": "".join(text + "\0" for text in texts), "starts": starts}
+def _code(gram: str) -> int:
+    """A unigram or bigram as one number (bigrams' second character shifted by one)."""
+    return ord(gram[0]) << 21 | (ord(gram[1]) + 1 if len(gram) > 1 else 0)
+
+
+class Grams:
+    """A segment's character unigrams and bigrams -> the (segment's) documents whose flat text has them."""
+
+    def __init__(self, codes: array, offsets: array, blob):
+        self._codes, self._offsets, self._blob = codes, offsets, blob
+
+    @staticmethod
+    def build(texts: Iterable[str]) -> bytes:
+        """The file of the grams of these texts (document n is the n-th text)."""
+        postings: dict[str, list[int]] = {}
+        for docnum, text in enumerate(texts):
+            grams = set(text)
+            grams.update(map(add, text, text[1:]))
+            for gram in grams:
+                found = postings.get(gram)
+                if found is None:
+                    postings[gram] = [docnum]
+                else:
+                    found.append(docnum)
+        keyed = sorted((_code(g), docs) for g, docs in postings.items())
+        codes = array("Q", [c for c, _ in keyed])
+        blobs = [FrozenBitMap(docs).serialize() for _, docs in keyed]
+        offsets = array("Q", accumulate((len(b) for b in blobs), initial=0))
+        return b"".join(
+            [_HEAD.tobytes(), array("Q", [len(codes)]).tobytes(), codes.tobytes(), offsets.tobytes()]
+            + blobs
+        )
+
+    @classmethod
+    def load(cls, buffer) -> Grams:
+        """Grams over a file's bytes (a memory map: the bitmaps are read when asked for)."""
+        head = array("Q", bytes(buffer[:16]))
+        if head[0] != _HEAD[0]:
+            raise ValueError("not a grams file")
+        n = head[1]
+        codes = array("Q", bytes(buffer[16 : 16 + 8 * n]))
+        offsets = array("Q", bytes(buffer[16 + 8 * n : 16 + 8 * (2 * n + 1)]))
+        return cls(codes, offsets, memoryview(buffer)[16 + 8 * (2 * n + 1) :])
+
+    def docs(self, gram: str) -> FrozenBitMap:
+        code = _code(gram)
+        at = bisect_left(self._codes, code)
+        if at == len(self._codes) or self._codes[at] != code:
+            return FrozenBitMap()
+        return FrozenBitMap.deserialize(self._blob[self._offsets[at] : self._offsets[at + 1]])
 
 
 @dataclass
-class DocTable:
-    live: frozenset[int]
+class Segment:
+    """The columns of one Whoosh segment (its own document numbers), as written: never changed."""
+
     kind: list[str]
     section: list[str]
     year: list[str]
@@ -55,43 +114,94 @@ class DocTable:
     day_from: Sequence[int]  # event span as YYYYMMDD ints (0 for none)
     day_to: Sequence[int]
     order: Sequence[int]  # newest first when sorted in reverse
-    joined: str  # every document's flat text, each followed by "\0"
-    starts: list[int]  # where each document's text starts in `joined` (one extra entry at the end)
-    count_by_sets_above: int = 256
-    _inverted: dict[str, dict[str, frozenset[int]]] = field(default_factory=dict, repr=False)
-    _frequencies: dict[str, int] = field(default_factory=dict, repr=False)
-    _mean_length: float | None = field(default=None, repr=False)
-    _sorted: tuple[list[int], list[int]] | None = field(default=None, repr=False)
-    _span: int | None = field(default=None, repr=False)
+    length: Sequence[int]  # characters of the flat text
+    texts: object  # the flat texts, UTF-8, each followed by b"\0" (bytes or a memory map)
+    starts: Sequence[int]  # where each text starts in `texts` (one more at the end)
+    grams: Grams
 
-    @classmethod
-    def of(cls, texts: list[str], **columns) -> DocTable:
-        """A table of these columns, with the flat texts joined for scanning."""
-        return cls(**columns, **_joined(texts))
+    def __len__(self) -> int:
+        return len(self.kind)
 
-    def having(self, facet: str, value: str) -> frozenset[int]:
-        """Documents whose facet (department, section, kind, year) has this value; cached per generation.
+    def text(self, docnum: int) -> str:
+        return bytes(self.texts[self.starts[docnum] : self.starts[docnum + 1] - 1]).decode("utf-8")
 
-        Built from `live`, so that every set holds the same int objects (a document
-        number above 256 is an object of its own; one copy per set would cost
-        megabytes at 70,000 documents).
-        """
+    def containing(self, needle: str, bounded: re.Pattern | None) -> BitMap:
+        """This segment's documents whose flat text has the needle (deleted ones included)."""
+        grams = {needle} if len(needle) == 1 else set(map(add, needle, needle[1:]))
+        sets = sorted((self.grams.docs(g) for g in grams), key=len)
+        candidates = BitMap(sets[0])
+        for other in sets[1:]:
+            if not candidates:
+                break
+            candidates &= other
+        if len(needle) <= 2 and bounded is None:
+            return candidates
+        data, starts, wanted = self.texts, self.starts, needle.encode("utf-8")
+        if bounded is None:
+            return BitMap(
+                d for d in candidates if data.find(wanted, starts[d], starts[d + 1] - 1) >= 0
+            )
+        return BitMap(d for d in candidates if bounded.search(data, starts[d], starts[d + 1] - 1))
+
+    def count(self, word: bytes, docnum: int) -> int:
+        """Occurrences of a (UTF-8) word in a document's flat text."""
+        return bytes(self.texts[self.starts[docnum] : self.starts[docnum + 1] - 1]).count(word)
+
+
+class DocTable:
+    """One index generation: its segments side by side (document n of the second segment is
+    document len(first) + n), the live documents, and what searches cache until the next commit."""
+
+    count_by_sets_above = 256
+
+    def __init__(self, segments: list[Segment], live: Iterable[int]):
+        self.segments = segments
+        self.offsets = list(accumulate((len(s) for s in segments), initial=0))
+        self.live = FrozenBitMap(live)
+        self.kind = list(chain.from_iterable(s.kind for s in segments))
+        self.section = list(chain.from_iterable(s.section for s in segments))
+        self.year = list(chain.from_iterable(s.year for s in segments))
+        self.departments = list(chain.from_iterable(s.departments for s in segments))
+        self.day_from = _joined_array("I", (s.day_from for s in segments))
+        self.day_to = _joined_array("I", (s.day_to for s in segments))
+        self.order = _joined_array("q", (s.order for s in segments))
+        self.length = _joined_array("I", (s.length for s in segments))
+        self._inverted: dict[str, dict[str, FrozenBitMap]] = {}
+        self._scores: dict[str, tuple[dict[int, float], list[int], FrozenBitMap]] = {}
+        self._frequencies: dict[str, int] = {}
+        self._mean_length: float | None = None
+        self._sorted: tuple[array, array] | None = None
+        self._span: int | None = None
+
+    def _segment(self, docnum: int) -> tuple[Segment, int]:
+        n = bisect_right(self.offsets, docnum) - 1
+        return self.segments[n], docnum - self.offsets[n]
+
+    def text(self, docnum: int) -> str:
+        segment, local = self._segment(docnum)
+        return segment.text(local)
+
+    # -- filters and facets ------------------------------------------------------
+
+    def having(self, facet: str, value: str) -> FrozenBitMap:
+        """Live documents whose facet (department, section, kind, year) has this value; cached."""
         if facet not in self._inverted:
-            index: dict[str, set[int]] = {}
+            index: dict[str, list[int]] = {}
             if facet == "department":
+                departments = self.departments
                 for docnum in self.live:
-                    for name in self.departments[docnum]:
-                        index.setdefault(name, set()).add(docnum)
+                    for name in departments[docnum]:
+                        index.setdefault(name, []).append(docnum)
             else:
                 values = getattr(self, facet)
                 for docnum in self.live:
                     if values[docnum]:
-                        index.setdefault(values[docnum], set()).add(docnum)
-            self._inverted[facet] = {k: frozenset(v) for k, v in index.items()}
-        return self._inverted[facet].get(value, frozenset())
+                        index.setdefault(values[docnum], []).append(docnum)
+            self._inverted[facet] = {k: FrozenBitMap(v) for k, v in index.items()}
+        return self._inverted[facet].get(value, FrozenBitMap())
 
-    def overlapping(self, start: int | None, end: int | None) -> set[int]:
-        """Documents whose event span [from, to] overlaps [start, end] (days as YYYYMMDD ints).
+    def overlapping(self, start: int | None, end: int | None) -> BitMap:
+        """Live documents whose event span [from, to] overlaps [start, end] (days as YYYYMMDD ints).
 
         Only documents starting between (start - the longest span) and end can
         overlap: two bisections of the documents sorted by their first day
@@ -103,12 +213,14 @@ class DocTable:
         first = bisect_left(starts, _days_before(low, self._longest_span()))
         last = bisect_right(starts, high)
         day_to = self.day_to
-        return {d for d in order[first:last] if day_to[d] >= low}
+        if low == 0:
+            return BitMap(order[first:last])
+        return BitMap(d for d in order[first:last] if day_to[d] >= low)
 
-    def _by_first_day(self) -> tuple[list[int], list[int]]:
+    def _by_first_day(self) -> tuple[array, array]:
         if self._sorted is None:
-            order = sorted(self.live, key=self.day_from.__getitem__)
-            self._sorted = ([self.day_from[d] for d in order], order)
+            order = array("I", sorted(self.live, key=self.day_from.__getitem__))
+            self._sorted = (array("I", (self.day_from[d] for d in order)), order)
         return self._sorted
 
     def _longest_span(self) -> int:
@@ -120,31 +232,7 @@ class DocTable:
             )
         return self._span
 
-    def text(self, docnum: int) -> str:
-        return self.joined[self.starts[docnum] : self.starts[docnum + 1] - 1]
-
-    def containing(self, needle: str) -> set[int]:
-        """Documents whose flat text contains the (flat) needle.
-
-        One pass of str.find over all texts joined, jumping to the next document
-        at each hit. A needle that starts or ends with a letter or digit must not
-        run on into more of them: "1234" is not found in "12345", nor "a" in "abc".
-        """
-        head = r"(?<![0-9a-z])" if _ALNUM.match(needle[:1]) else ""
-        tail = r"(?![0-9a-z])" if _ALNUM.match(needle[-1:]) else ""
-        bounded = re.compile(head + re.escape(needle) + tail) if head or tail else None
-        docs: set[int] = set()
-        joined, starts, find = self.joined, self.starts, self.joined.find
-        at = find(needle)
-        while at >= 0:
-            docnum = bisect_right(starts, at) - 1
-            end = starts[docnum + 1]
-            if bounded is None or bounded.search(joined, starts[docnum], end - 1):
-                docs.add(docnum)
-            at = find(needle, end)
-        return docs
-
-    def count(self, facet: str, docs: set[int] | frozenset[int]) -> Counter[str]:
+    def count(self, facet: str, docs: BitMap | FrozenBitMap) -> Counter[str]:
         """How many of the documents have each value of a facet.
 
         A large set is counted by intersecting it with each value's (cached)
@@ -153,7 +241,11 @@ class DocTable:
         if len(docs) > self.count_by_sets_above:
             self.having(facet, "")
             return Counter(
-                {v: n for v, members in self._inverted[facet].items() if (n := len(docs & members))}
+                {
+                    v: n
+                    for v, members in self._inverted[facet].items()
+                    if (n := docs.intersection_cardinality(members))
+                }
             )
         if facet == "department":
             departments = self.departments
@@ -163,45 +255,104 @@ class DocTable:
         counts.pop("", None)
         return counts
 
-    def most_relevant(self, docs: set[int], words: list[str], n: int) -> list[int]:
+    # -- text ----------------------------------------------------------------------
+
+    def containing(self, needle: str) -> BitMap:
+        """Live documents whose flat text contains the (flat) needle.
+
+        A needle that starts or ends with a letter or digit must not run on
+        into more of them: "1234" is not found in "12345", nor "a" in "abc".
+        """
+        head = rb"(?<![0-9a-z])" if _ALNUM.match(needle[:1]) else b""
+        tail = rb"(?![0-9a-z])" if _ALNUM.match(needle[-1:]) else b""
+        bounded = (
+            re.compile(head + re.escape(needle.encode("utf-8")) + tail) if head or tail else None
+        )
+        found = BitMap()
+        for segment, offset in zip(self.segments, self.offsets, strict=False):
+            docs = segment.containing(needle, bounded)
+            if docs:
+                found |= _shifted(docs, offset)
+        return found & self.live
+
+    # -- order -----------------------------------------------------------------------
+
+    def most_relevant(self, docs: BitMap, words: list[str], n: int) -> list[int]:
         """The n documents that BM25 ranks highest for the words (counted as substrings of the flat text).
 
         Ties, and documents none of the words occur in (matched by a department
-        tag, say), follow newest first.
+        tag, say), follow newest first. Each word's scores are worked out once
+        per generation, for the documents it occurs in; for one word, the
+        documents it occurs in are kept ranked, so a page is the first of them
+        that are among `docs`.
         """
-        total = max(1, len(self.live))
-        average = self._average_length()
-        weights = [
-            (w, math.log(1 + (total - df + 0.5) / (df + 0.5)))
-            for w in words
-            for df in [self._df(w)]
-        ]
+        order = self.order
+        if len(words) == 1:
+            scores, ranked, scored = self._word(words[0])
+            if len(docs) * 8 >= len(ranked):
+                top = []
+                for d in ranked:
+                    if d in docs:
+                        top.append(d)
+                        if len(top) == n:
+                            return top
+                return top + self.newest(docs - scored, n - len(top))
+        every = [self._word(w)[0] for w in words]
 
-        joined, starts = self.joined, self.starts
-
-        def score(d: int) -> tuple[float, str]:
-            start, end = starts[d], starts[d + 1] - 1
-            norm = K1 * (1 - B + B * (end - start) / max(average, 1))
-            value = 0.0
-            for word, idf in weights:
-                tf = joined.count(word, start, end)
-                if tf:
-                    value += idf * tf * (K1 + 1) / (tf + norm)
-            return value, self.order[d]
+        def score(d: int) -> tuple[float, int]:
+            return sum(s.get(d, 0.0) for s in every), order[d]
 
         return nlargest(n, docs, key=score)
 
+    def _word(self, word: str) -> tuple[dict[int, float], list[int], FrozenBitMap]:
+        """A word's BM25 score in each document it occurs in, those documents best first
+        (then newest), and their set."""
+        if word not in self._scores:
+            total = max(1, len(self.live))
+            df = self._df(word)
+            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+            average = max(self._average_length(), 1)
+            wanted, length, order = word.encode("utf-8"), self.length, self.order
+            scores: dict[int, float] = {}
+            for d in self._unbounded(word):
+                segment, local = self._segment(d)
+                tf = segment.count(wanted, local)
+                if tf:
+                    norm = K1 * (1 - B + B * length[d] / average)
+                    scores[d] = idf * tf * (K1 + 1) / (tf + norm)
+            ranked = sorted(scores, key=lambda d: (scores[d], order[d]), reverse=True)
+            self._scores[word] = (scores, ranked, FrozenBitMap(scores))
+        return self._scores[word]
+
+    def _unbounded(self, word: str) -> BitMap:
+        found = BitMap()
+        for segment, offset in zip(self.segments, self.offsets, strict=False):
+            found |= _shifted(segment.containing(word, None), offset)
+        return found & self.live
+
     def _df(self, word: str) -> int:
-        """In how many documents a word occurs (cached per generation: a scan of all texts)."""
+        """In how many documents a word occurs (cached per generation)."""
         if word not in self._frequencies:
             self._frequencies[word] = len(self.containing(word))
         return self._frequencies[word]
 
     def _average_length(self) -> float:
         if self._mean_length is None:
-            self._mean_length = (len(self.joined) - len(self.starts) + 1) / max(1, len(self.live))
+            length = self.length
+            self._mean_length = sum(length[d] for d in self.live) / max(1, len(self.live))
         return self._mean_length
 
     def newest(self, docs: Iterable[int], n: int) -> list[int]:
         """The n newest documents (event date, then issue, then reading order)."""
         return nlargest(n, docs, key=self.order.__getitem__)
+
+
+def _shifted(docs: BitMap, offset: int) -> BitMap:
+    return docs.shift(offset) if offset else docs
+
+
+def _joined_array(typecode: str, parts: Iterable[Sequence[int]]) -> array:
+    out = array(typecode)
+    for part in parts:
+        out.extend(part)
+    return out

@@ -271,7 +271,7 @@ def test_any_query_that_parses_can_be_evaluated_ranked_and_highlighted(searcher,
     assert all(words)
     assert all(t.strip() for t in highlight_terms(node))
     if docs:
-        assert set(table.most_relevant(docs, words, 3)) <= docs
+        assert set(table.most_relevant(docs, words, 3)) <= set(docs)
 
 
 TEXTS = [text for text, _ in DOCS.values()]
