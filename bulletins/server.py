@@ -38,7 +38,7 @@ def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) ->
     options = {"threads": threads, "ident": "bulletins", "_quiet": True}
     if workers <= 1:
         listener = _listen(host, port)
-        archive_of(app).warm()
+        archive_of(app).warm(wait=False)  # jieba's dictionary in a thread: pages answer at once
         try:
             serve(app, sockets=[listener], **options)
         finally:

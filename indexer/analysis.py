@@ -12,12 +12,22 @@ Python is slow at query time. So:
 
 * `text` (Whoosh postings): jieba search-mode words, with a user dictionary
   of department names, aliases and the bulletins' recurring terms,
-  lowercased, no stop words, nothing dropped for being short. It matches a
-  multi-word query term whose words are not adjacent.
-* `flat` (a column, held in memory per index generation by `table.DocTable`):
+  lowercased, no stop words, nothing dropped for being short. They find a
+  query term typed as one run whose jieba words stand apart in the text
+  (公安厅培训 in "公安厅召开户籍业务培训会议"), which no substring finds.
+  What they cost, measured on 500 generated bulletins (bench/): a reindex
+  took 24.5 s of CPU with them, 8.4 s without (jieba's segmentation and
+  Whoosh's writing of ~440,000 postings); the 400 queries of bench/querymix.py
+  over the corpus give the same results either way, as words and pairs are
+  separate terms there. They stay: staff type run-together terms, and the
+  index is jieba's words in Whoosh by the user's choice. Ranking stays on
+  substring counts in the flat text (`table.DocTable.most_relevant`), which
+  counts a part of a longer word as the match it is, and keeps the results.
+* `flat` (a column per Whoosh segment, memory-mapped by `table.Segment`):
   the item text normalised, lowercased, whitespace removed. A query term, a
   quoted phrase, a part of a longer word, "A卡", "12345", "的" all match by
-  exact substring against it: a scan of 10 million characters takes ~10 ms.
+  exact substring against it, found through its character n-grams
+  (`table.Grams`) and checked in the texts they point to.
 
 A query word is (its jieba words, ANDed) OR (its exact substring); a quoted
 phrase is the exact substring alone. Changing the tokenisation below changes
@@ -29,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -42,6 +53,7 @@ ANALYSIS_CODE = 4  # bump when tokenisation below changes
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WHITESPACE = re.compile(r"\s+")
 _WORDLIKE = re.compile(rf"[{_CJK}0-9A-Za-z]")
+_LOADING = threading.Lock()
 
 
 def dictionary_terms() -> list[str]:
@@ -54,15 +66,24 @@ def dictionary_terms() -> list[str]:
     return sorted(t for t in terms if _WORDLIKE.search(t))
 
 
-@lru_cache(maxsize=1)
 def segmenter() -> jieba.Tokenizer:
-    """One jieba tokenizer per process, with the user dictionary loaded."""
+    """One jieba tokenizer per process, with the user dictionary loaded (by one thread: a server
+    loads it in the background while it answers its first pages, a search waits for it)."""
+    with _LOADING:
+        return _segmenter()
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for term in dictionary_terms():
         tokenizer.add_word(term, freq=tokenizer.suggest_freq(term, tune=False) + 10)
     return tokenizer
+
+
+segmenter.cache_clear = _segmenter.cache_clear  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)

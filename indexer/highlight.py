@@ -8,6 +8,7 @@ text may have inside a term: the index keeps no character offsets to reuse.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from markupsafe import Markup, escape
 
@@ -32,9 +33,10 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Markup
     spans = match_spans(flat, terms)
     start = 0
     if spans:
-        best = max(
+        starts = [s for s, _ in spans]
+        best = max(  # the first span that most spans start within a window of
             range(len(spans)),
-            key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + length - LEAD),
+            key=lambda i: bisect_left(starts, starts[i] + length - LEAD, i) - i,
         )
         start = max(0, spans[best][0] - LEAD)
     end = min(len(flat), start + length)
@@ -43,16 +45,15 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Markup
 
 
 def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Markup:
-    out = [Markup("…")] if start > 0 else []
+    out = ["…"] if start > 0 else []
     cursor = start
     for s, e in spans:
         if e <= start or s >= end:
             continue
         s, e = max(s, start), min(e, end)
-        out.append(escape(text[cursor:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        out += (escape(text[cursor:s]), "<mark>", escape(text[s:e]), "</mark>")
         cursor = e
     out.append(escape(text[cursor:end]))
     if end < len(text):
-        out.append(Markup("…"))
-    return Markup("").join(out)
+        out.append("…")
+    return Markup("".join(out))  # every piece of the text went through escape()

@@ -416,9 +416,15 @@ class SearchIndex:
         finally:
             ix.close()
 
-    def warm(self) -> None:
-        """Open the snapshot, load its table and jieba's dictionary now, not on the first search."""
-        segmenter()
+    def warm(self, wait: bool = True) -> None:
+        """Open the snapshot and load its table now, not on the first search; and jieba's
+        dictionary, or with `wait=False` start loading it in a thread (a server answers its
+        first pages meanwhile; a search that needs it waits for it). Never `wait=False` before
+        a fork: a child would inherit the loading half done."""
+        if wait:
+            segmenter()
+        else:
+            threading.Thread(target=segmenter, name="jieba", daemon=True).start()
         with self.searching():
             pass
 

@@ -175,6 +175,7 @@ class Archive:
         done = index_check.repair(self.store, self.index, report, processes=self.config.processes)
         return Checked(index_check.check(self.store, self.index), done)
 
-    def warm(self) -> None:
-        """Load the index's searcher, table and jieba's dictionary now, not on the first search."""
-        self.index.warm()
+    def warm(self, wait: bool = True) -> None:
+        """Load the index's searcher, table and jieba's dictionary now, not on the first search
+        (the dictionary in a thread with `wait=False`: see `SearchIndex.warm`)."""
+        self.index.warm(wait)
