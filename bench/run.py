@@ -45,10 +45,12 @@ from robust import robust, robust_archive, robust_report  # noqa: E402
 
 
 def standard(size: int, args: argparse.Namespace) -> dict:
-    data, written = writes(size, args.out)
+    data, written = writes(size, args.out, frozenset(filter(None, args.skip.split(","))))
     mix = query_mix(data / "archive.db", size=args.queries)
     result = {"writes": written, "mix": len(mix)}
+    _progress(args.out, size, result)
     result["queries"] = project_queries(data, mix, args.rounds)
+    _progress(args.out, size, result)
     result["fts5"] = baseline_queries(data, mix, args.rounds)
     answers = results(data, mix)
     (args.out / f"results-{size}.json").write_text(
@@ -66,6 +68,11 @@ def standard(size: int, args: argparse.Namespace) -> dict:
     return result
 
 
+def _progress(out: Path, size: int, result: dict) -> None:
+    """What is measured so far, for a long run that may be stopped."""
+    (out / f"bench-{size}.partial.json").write_text(json.dumps(result, indent=1), "utf-8")
+
+
 def report(size: int, r: dict) -> str:
     w, q, f = r["writes"], r["queries"], r["fts5"]
     floor = w["floor"]
@@ -73,7 +80,7 @@ def report(size: int, r: dict) -> str:
         f"== {size} bulletins, {w['items']} items ==",
         f"jieba floor (2 processes): {floor['wall_s']:.2f} s wall, {floor['cpu_s']:.2f} s CPU",
     ]
-    for name in ("ingest", "reindex", "reingest"):
+    for name in w["ratios"]:
         run = w[name]
         lines.append(
             f"{name:<9} {run['wall_s']:6.2f} s wall ({w['ratios'][name]:.2f}× floor), "
@@ -124,6 +131,7 @@ def main() -> None:
         "--compare-to",
         help="results of an earlier run to compare with ({size} is replaced by the size)",
     )
+    parser.add_argument("--skip", default="", help="writes not measured: reindex,reingest")
     parser.add_argument("--scenario", choices=("standard", "robust", "all"), default="standard")
     parser.add_argument("--robust-new", type=int, default=100, help="bulletins ingested under load")
     parser.add_argument("--robust-workers", default="1,2", help="server processes, a run each")

@@ -35,8 +35,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 _ALNUM = re.compile(r"[0-9a-z]")
 K1, B = 1.2, 0.75  # BM25's usual constants
-FACETS = ("department", "section", "kind", "year")
-_HEAD = array("Q", [0x6772616D73310000])  # b"grams1\0\0" read as a number: the file's format
+_HEAD = array("Q", [0x6772616D73310000])  # the first 8 bytes of a grams file, format 1
 
 
 def _ordinal(day: int) -> int:
