@@ -63,7 +63,7 @@ from .analysis import analysis_version, flat, segmenter, words
 from .documents import IndexDocument, documents
 from .table import DocTable, Grams, Segment
 
-SCHEMA_CODE = 8  # bump when the fields below change
+SCHEMA_CODE = 9  # bump when the fields below, or what `documents` puts in them, change
 META = "bulletins-index.json"
 INDEX_NAME = "MAIN"
 PARALLEL_FROM = 16  # issues; fewer are prepared in this process

@@ -600,7 +600,7 @@ MIX_RESULTS = FIXTURES / "search-mix.json"
 
 def test_the_query_mix_gives_the_results_of_the_engine_before_issue_11(index):
     """400 queries drawn from the corpus by bench/querymix.py (words, pairs, phrases, department
-    names, filters, date ranges, sorting, pages), answered by the engine of commit fe4d9e7: a
+    names, filters, date ranges, sorting, pages), answered by the engine of commit 12140da: a
     change of the index or of the search keeps every total, hit, order and facet count."""
     expected = json.loads(MIX_RESULTS.read_text("utf-8"))
     assert len(expected) == 400
