@@ -77,7 +77,9 @@ def query_mix(db_path: Path, size: int = 400, seed: int = 1) -> list[Query]:
         d.short_name: [n for n in d.names if len(n) <= 20] for d in gazetteer().departments
     }
     known = [d for d in departments if d in names]
-    first, last = min(days), max(days)
+    # The search takes dates within 1990-2099 (search.YEARS); a large generated archive goes back
+    # further.
+    first, last = max(min(days), date(1990, 1, 1)), min(max(days), date(2099, 12, 31))
     seen: set[tuple] = set()
     mix: list[Query] = []
     kinds = list(SHARES)
