@@ -51,7 +51,8 @@ def get_frequencies() -> dict[str, int]:
     Kept per app and dropped when the index changes: the table a search reads is
     a new object for each generation.
     """
-    with get_index().searching() as (_, table):
+    with get_index().searching() as snapshot:
+        table = snapshot.table
         cached = current_app.extensions.get(FREQUENCIES_KEY)
         if cached is None or cached[0] is not table:
             cached = (table, {})
