@@ -158,7 +158,7 @@ class FigureReports:
 
     def _points(self, where: str, params: list) -> list[FigurePoint]:
         rows = self.db.query(
-            f"""SELECT f.*, i.title AS issue_title FROM figures f
+            f"""SELECT f.*, i.title AS issue_title, i.version FROM figures f
                 JOIN issues i ON i.issue_id = f.issue_id WHERE {where}""",
             params,
         )
@@ -174,6 +174,7 @@ class FigureReports:
                     issue_id=r["issue_id"],
                     anchor=r["anchor"],
                     department=r["department"],
+                    version=r["version"],
                 ),
                 issue_title=r["issue_title"],
             )

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from .model import AttachmentRow, Issue, Item, item_url
+from .model import AttachmentRow, Issue, Item, item_id, item_url
 
 
 @dataclass(frozen=True)
@@ -143,10 +143,15 @@ class Figure:
     issue_id: str
     anchor: str  # the item ("s4-1") or attachment ("a1") it was read from
     department: str | None = None  # the department assessed, for the assessment series
+    version: int = 1  # of the issue: figures are read from its current version
+
+    @property
+    def item_id(self) -> str:
+        return item_id(self.issue_id, self.anchor, self.version)
 
     @property
     def url(self) -> str:
-        return item_url(self.issue_id, self.anchor)
+        return item_url(self.issue_id, self.anchor, self.version)
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -272,6 +277,7 @@ def _read(issue: Issue, item: Item, series: Series) -> Iterator[Figure]:
             period_end=period[1],
             issue_id=issue.issue_id,
             anchor=item.anchor,
+            version=issue.version,
         )
 
 
@@ -326,6 +332,7 @@ def _table_figures(
                     period_end=month[1],
                     issue_id=issue.issue_id,
                     anchor=attachment.anchor,
+                    version=issue.version,
                     department=row.department or row.name,
                 )
 

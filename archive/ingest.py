@@ -1,9 +1,12 @@
 """Ingest: files in, issues stored; one outcome per file, and a failure never costs what is stored.
 
-A file whose bytes are unchanged is skipped without being read again; a
-changed file replaces its issue in one transaction; a second file with the
-identity of an issue that another (still present) file gave is reported as a
-duplicate and not stored twice.
+A file whose bytes are unchanged is skipped without being read again. A file
+whose bulletin has the identity of one stored but other content is a
+correction, whatever the file is called: its issue's next version, the one
+before kept whole (`updated`, naming the file it supersedes). A file with the
+content of a version the archive has is not stored twice: the same bulletin
+under another name is a `duplicate`, as is a file of a version since
+corrected; the same content in other bytes, or its file moved, is `unchanged`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .parse import ParseError, parse
 from .problems import Problem, megabytes
 from .records import ProblemRecord, SourceRecord
 from .store import Store, now
+from .versions import fingerprint
 
 SUFFIXES = (".pdf", ".txt")
 STATUSES = ("added", "updated", "unchanged", "duplicate", "failed")
@@ -35,6 +39,8 @@ class Outcome:
     status: str  # one of STATUSES
     issue_id: str | None = None
     problem: Problem | None = None
+    version: int | None = None  # the version of the issue the file gave (or is)
+    supersedes: str | None = None  # for a correction: the file of the version it replaced
 
     @property
     def message(self) -> str:
@@ -50,6 +56,8 @@ class Outcome:
             "path": self.path,
             "status": self.status,
             "issue_id": self.issue_id,
+            "version": self.version,
+            "supersedes": self.supersedes,
             "code": self.problem.code if self.problem else None,
             "message": self.message,
             "message_zh": self.message_zh,
@@ -161,21 +169,31 @@ def _parse(path: Path) -> Issue | Problem:
 
 
 def _record(store: Store, read: _Read, result: Issue | Problem) -> Outcome:
-    """Store a parsed issue, unless it failed or another file already gave it."""
+    """Store a parsed issue: a new one, or a correction of one stored; unless it failed, or its
+    content is a version the archive already has."""
     if isinstance(result, Problem):
         return Outcome(read.key, "failed", problem=result)
     issue, key = result, read.key
     issue_id = issue.issue_id
-    known = store.source(key)
     record = SourceRecord(
         path=key, sha256=read.sha, size=read.size, ingested_at=now(), issue_id=issue_id
     )
-    other = store.source_of_issue(issue_id)
-    if other and other.path != key and Path(other.path).exists():
+    known = store.version_with(issue_id, fingerprint(issue))
+    if known is None:
+        kept = store.versions(issue_id)
+        if not kept:
+            store.save(issue, record)
+            return Outcome(key, "added", issue_id, version=1)
+        version = store.correct(issue, record)
+        return Outcome(key, "updated", issue_id, version=version, supersedes=kept[-1].source.file)
+    if not known.current:  # a file of an earlier version: the archive has it and its correction
         record.issue_id = None
-        if known and known.issue_id and known.issue_id != issue_id:
-            store.delete_issue(known.issue_id)  # the file no longer holds the bulletin it gave
         store.record_source(record)
-        return Outcome(key, "duplicate", issue_id, Problem("duplicate", other.path))
-    store.save(issue, record)
-    return Outcome(key, "updated" if known or other else "added", issue_id)
+        return Outcome(key, "duplicate", issue_id, Problem("superseded", known.source.file))
+    other = known.source.file
+    if other != key and Path(other).exists():
+        record.issue_id = None
+        store.record_source(record)
+        return Outcome(key, "duplicate", issue_id, Problem("duplicate", other))
+    store.repoint(issue_id, record)  # the same content: in other bytes, or its file moved
+    return Outcome(key, "unchanged", issue_id, version=known.version)

@@ -25,20 +25,52 @@ def iso(d: date | None) -> str | None:
 # link printed by the CLI, returned by the API and rendered in a page is the same string.
 
 
-def item_id(issue_id: str, anchor: str) -> str:
-    return f"{issue_id}/{anchor}"
+#
+# A corrected bulletin has later versions. An item is named by its place in one version, so
+# an item of a later version says which: "weekly-2024-09-09/v2/s2-3"; without a version an
+# item id (and a link) means the bulletin as first published, so every one ever copied keeps
+# its meaning. The version is its number, never a row id.
+
+
+def item_id(issue_id: str, anchor: str, version: int = 1) -> str:
+    """ "weekly-2024-09-09/s2-3"; in the second version "weekly-2024-09-09/v2/s2-3"."""
+    return (
+        f"{issue_id}/{version_segment(version)}/{anchor}" if version > 1 else f"{issue_id}/{anchor}"
+    )
+
+
+def version_segment(version: int) -> str:
+    return f"v{version}"
 
 
 def attachment_anchor(number: int) -> str:
     return f"a{number}"
 
 
-def issue_url(issue_id: str) -> str:
-    return f"/issues/{issue_id}"
+def issue_url(issue_id: str, version: int | None = None) -> str:
+    """The issue's page (its current version), or the page of one version of it."""
+    return f"/issues/{issue_id}/{version_segment(version)}" if version else f"/issues/{issue_id}"
 
 
-def item_url(issue_id: str, anchor: str) -> str:
-    return f"/items/{issue_id}/{anchor}"
+def item_url(issue_id: str, anchor: str, version: int = 1) -> str:
+    return f"/items/{item_id(issue_id, anchor, version)}"
+
+
+_REF = re.compile(
+    r"^(?P<issue>[a-z]+-[0-9-]+)(?:/v(?P<version>[1-9][0-9]{0,3}))?(?:/(?P<anchor>[sa][0-9-]+))?$"
+)
+
+
+def parse_ref(text: str) -> tuple[str, int | None, str | None] | None:
+    """An issue or item as named in links and ids: (issue_id, version or None, anchor or None).
+
+    "weekly-2024-09-09", "weekly-2024-09-09/s2-3", "weekly-2024-09-09/v2",
+    "weekly-2024-09-09/v2/s2-3"; None for anything else.
+    """
+    m = _REF.match(text.strip().strip("/"))
+    if not m:
+        return None
+    return m["issue"], int(m["version"]) if m["version"] else None, m["anchor"]
 
 
 def department_url(short_name: str) -> str:
@@ -67,17 +99,17 @@ class Item:
         for child in self.children:
             yield from child.walk()
 
-    def to_json(self, issue_id: str) -> dict:
+    def to_json(self, issue_id: str, version: int = 1) -> dict:
         return {
-            "item_id": item_id(issue_id, self.anchor),
+            "item_id": item_id(issue_id, self.anchor, version),
             "anchor": self.anchor,
-            "url": item_url(issue_id, self.anchor),
+            "url": item_url(issue_id, self.anchor, version),
             "label": self.label,
             "date_from": iso(self.date_from),
             "date_to": iso(self.date_to),
             "departments": self.departments,
             "text": self.text,
-            "children": [c.to_json(issue_id) for c in self.children],
+            "children": [c.to_json(issue_id, version) for c in self.children],
         }
 
 
@@ -97,12 +129,12 @@ class Section:
         """As printed: "一、智慧政务能力提升项目推进情况"."""
         return section_heading(self.number, self.title)
 
-    def to_json(self, issue_id: str) -> dict:
+    def to_json(self, issue_id: str, version: int = 1) -> dict:
         return {
             "number": self.number,
             "title": self.title,
             "name": self.name,
-            "items": [i.to_json(issue_id) for i in self.items],
+            "items": [i.to_json(issue_id, version) for i in self.items],
         }
 
 
@@ -181,11 +213,12 @@ class Attachment:
             lines.append(f"{seq}{row.name}：{scores}")
         return "\n".join(lines)
 
-    def to_json(self, issue_id: str) -> dict:
+    def to_json(self, issue_id: str, version: int = 1) -> dict:
         month = self.month
         return {
+            "item_id": item_id(issue_id, self.anchor, version),
             "anchor": self.anchor,
-            "url": item_url(issue_id, self.anchor),
+            "url": item_url(issue_id, self.anchor, version),
             "title": self.title,
             "date_from": iso(month[0]) if month else None,
             "date_to": iso(month[1]) if month else None,
@@ -233,6 +266,7 @@ class Issue:
     attachments: list[Attachment] = field(default_factory=list)
     footer: Footer | None = None
     source: Source | None = None
+    version: int = 1  # 1 as first published; a correction is the next
 
     @property
     def issue_id(self) -> str:
@@ -281,6 +315,7 @@ class Issue:
         issue_id = self.issue_id
         return {
             "issue_id": issue_id,
+            "version": self.version,
             "kind": self.kind,
             "number": self.number,
             "total_number": self.total_number,
@@ -290,8 +325,8 @@ class Issue:
             "title": self.title,
             "url": self.url,
             "header": self.header,
-            "sections": [s.to_json(issue_id) for s in self.sections],
-            "attachments": [a.to_json(issue_id) for a in self.attachments],
+            "sections": [s.to_json(issue_id, self.version) for s in self.sections],
+            "attachments": [a.to_json(issue_id, self.version) for a in self.attachments],
             "footer": self.footer.to_json() if self.footer else None,
             "source": self.source.to_json() if self.source else None,
         }
@@ -318,8 +353,7 @@ class Issue:
             return None
         section, node = found
         return {
-            "item_id": item_id(self.issue_id, anchor),
-            **node.to_json(self.issue_id),
+            **node.to_json(self.issue_id, self.version),
             "issue_id": self.issue_id,
             "issue_title": self.title,
             "section": section.name if section else None,
@@ -344,6 +378,14 @@ class Issue:
             labels.append(current.label)
             items = current.children
         return f"{self.title}{section.heading}{''.join(labels)}"
+
+    def item_id(self, anchor: str) -> str:
+        """The id of one of its items, in this version ("weekly-2024-09-09/v2/s2-3")."""
+        return item_id(self.issue_id, anchor, self.version)
+
+    def item_url(self, anchor: str) -> str:
+        """The permalink of one of its items, in this version."""
+        return item_url(self.issue_id, anchor, self.version)
 
     def item_count(self) -> int:
         return sum(1 for _ in self.walk_items())

@@ -67,6 +67,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the same bulletin as {detail}: kept once",
         "与 {detail} 是同一期简报：只保存一份",
     ),
+    "superseded": (
+        "the version of this bulletin that {detail} gave, since corrected: both are kept",
+        "是 {detail} 所载的这一期更正前的版本：更正前后的版本均已保存",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from .departments import Department
 from .figure_store import FigurePoint
 from .model import (
     AttachmentRow,
+    Issue,
     Source,
     attachment_anchor,
     department_url,
@@ -96,10 +97,12 @@ class IssueSummary:
     title: str
     items: int
     source: Source
+    version: int = 1  # its current version: more than 1 once corrected
 
     def to_json(self) -> dict:
         return {
             "issue_id": self.issue_id,
+            "version": self.version,
             "kind": self.kind,
             "number": self.number,
             "total_number": self.total_number,
@@ -142,12 +145,17 @@ class ItemRecord:
     date_from: str | None
     date_to: str | None
     departments: list[str]
+    version: int = 1  # of its issue: the current one
+
+    @property
+    def url(self) -> str:
+        return item_url(self.issue_id, self.anchor, self.version)
 
     def to_json(self) -> dict:
         return {
-            "item_id": item_id(self.issue_id, self.anchor),
+            "item_id": item_id(self.issue_id, self.anchor, self.version),
             "issue_id": self.issue_id,
-            "url": item_url(self.issue_id, self.anchor),
+            "url": self.url,
             "issue_title": self.issue_title,
             "section": self.section,
             "section_title": self.section_title,
@@ -168,16 +176,21 @@ class AssessmentRow:
     attachment: int
     title: str
     row: AttachmentRow
+    version: int = 1  # of its issue: the current one
 
     @property
     def anchor(self) -> str:
         return attachment_anchor(self.attachment)
 
+    @property
+    def url(self) -> str:
+        return item_url(self.issue_id, self.anchor, self.version)
+
     def to_json(self) -> dict:
         return {
             "issue_id": self.issue_id,
             "issue_title": self.issue_title,
-            "url": item_url(self.issue_id, self.anchor),
+            "url": self.url,
             "title": self.title,
             **self.row.to_json(),
         }
@@ -211,4 +224,123 @@ class DepartmentReport:
             "assessments": [a.to_json() for a in self.assessments],
             "scores": [p.to_json() for p in self.scores],
             "ranks": [p.to_json() for p in self.ranks],
+        }
+
+
+@dataclass
+class VersionRecord:
+    """One version of an issue: when the archive received it, from which file."""
+
+    issue_id: str
+    version: int  # 1 as first published, then each correction
+    received_at: str | None  # when it was ingested (UTC); None for an issue stored before
+    source: Source
+    published: str | None  # its 印发 date as printed
+    title: str
+    current: bool
+
+    @property
+    def url(self) -> str:
+        """The page of this version: the issue's own page for the current one."""
+        return issue_url(self.issue_id, None if self.current else self.version)
+
+    def to_json(self) -> dict:
+        return {
+            "version": self.version,
+            "current": self.current,
+            "url": self.url,
+            "received_at": self.received_at,
+            "published": self.published,
+            "title": self.title,
+            "source": self.source.to_json(),
+        }
+
+
+@dataclass
+class VersionedIssue:
+    """An issue in one of its versions, with every version it has had: what its page shows."""
+
+    issue: Issue
+    versions: list[VersionRecord]  # first to current
+
+    @property
+    def current(self) -> VersionRecord:
+        return self.versions[-1]
+
+    @property
+    def version(self) -> VersionRecord:
+        """The record of the version shown."""
+        return next(v for v in self.versions if v.version == self.issue.version)
+
+    @property
+    def is_current(self) -> bool:
+        return self.issue.version == self.current.version
+
+    @property
+    def corrected_at(self) -> str | None:
+        """When the correction now current came (None for an issue never corrected)."""
+        return self.current.received_at if len(self.versions) > 1 else None
+
+    def to_json(self) -> dict:
+        return {
+            **self.issue.to_json(),
+            "url": self.version.url,
+            "current_version": self.current.version,
+            "corrected_at": self.corrected_at,
+            "versions": [v.to_json() for v in self.versions],
+        }
+
+
+@dataclass
+class ItemLink:
+    """Where a link to an item leads: the version and anchor it names, what became of that
+    item in the current version, and the item to show for it.
+
+    `fate` is None when the link names the current version; else `versions.FATES`:
+    `same` and `moved` show the current item (the page redirects to its link),
+    `changed` the current item with a link to its text as published, `removed`
+    the item as it was, in the version the link names.
+    """
+
+    version: int  # the version the link names (1 for a link without a version)
+    anchor: str  # the anchor it names
+    fate: str | None
+    shown: VersionedIssue  # the current version, or the version named if its item is gone
+    shown_anchor: str
+
+    @property
+    def issue(self) -> Issue:
+        return self.shown.issue
+
+    @property
+    def url(self) -> str:
+        """The link as it was followed (with its version, if it named one but the first)."""
+        return item_url(self.issue.issue_id, self.anchor, self.version)
+
+    @property
+    def current_url(self) -> str | None:
+        """The item's link in the current version; None when the correction removed it."""
+        if self.fate == "removed":
+            return None
+        return item_url(self.issue.issue_id, self.shown_anchor, self.shown.current.version)
+
+    @property
+    def as_published(self) -> str:
+        """The item in the version the link names, on that version's page."""
+        return f"{issue_url(self.issue.issue_id, self.version)}#{self.anchor}"
+
+    def to_json(self) -> dict:
+        """The item shown (`Issue.item_to_json`) and, for a link to an earlier version, what
+        became of the item it names."""
+        return {
+            **self.issue.item_to_json(self.shown_anchor),
+            "correction": None
+            if self.fate is None
+            else {
+                "status": self.fate,
+                "link": {"version": self.version, "anchor": self.anchor, "url": self.url},
+                "current_url": self.current_url,
+                "as_published": self.as_published,
+                "corrected_at": self.shown.corrected_at,
+            },
         }

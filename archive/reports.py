@@ -91,6 +91,7 @@ class Reports:
                 title=r["title"],
                 items=r["n"],
                 source=Source(r["source_path"], r["source_sha256"]),
+                version=r["version"],
             )
             for r in rows
         ]
@@ -173,7 +174,8 @@ class Reports:
                           (SELECT department FROM item_departments x WHERE x.item_id = i.item_id ORDER BY ord)
                       ) AS departments,
                       s.number AS section_number, s.title AS section_title, s.name AS section_name,
-                      iss.title AS issue_title, coalesce(iss.period_start, iss.published) AS issued
+                      iss.title AS issue_title, iss.version,
+                      coalesce(iss.period_start, iss.published) AS issued
                FROM item_departments d
                JOIN items i ON i.item_id = d.item_id
                JOIN issues iss ON iss.issue_id = i.issue_id
@@ -196,6 +198,7 @@ class Reports:
                     date_from=r["date_from"],
                     date_to=r["date_to"],
                     departments=r["departments"].split(",") if r["departments"] else [],
+                    version=r["version"],
                 ),
                 (r["date_from"] or "", r["issued"] or "", -r["position"]),
             )
@@ -240,6 +243,7 @@ class Reports:
                     date_from=iso(start),
                     date_to=iso(end),
                     departments=attachment.departments,
+                    version=issue.version,
                 )
                 place = -(_AFTER_THE_ITEMS + attachment.number)
                 found.append((record, (record.date_from or "", iso(issued) or "", place)))
@@ -265,7 +269,7 @@ class Reports:
     def department_assessments(self, department: str) -> list[AssessmentRow]:
         """The department's rows in the 窗口考核结果 tables, newest issue first."""
         rows = self.db.query(
-            """SELECT r.*, a.title AS attachment_title, iss.title AS issue_title
+            """SELECT r.*, a.title AS attachment_title, iss.title AS issue_title, iss.version
                FROM attachment_rows r
                JOIN attachments a ON a.issue_id = r.issue_id AND a.number = r.attachment_number
                JOIN issues iss ON iss.issue_id = r.issue_id
@@ -280,6 +284,7 @@ class Reports:
                 attachment=r["attachment_number"],
                 title=r["attachment_title"],
                 row=attachment_row(r),
+                version=r["version"],
             )
             for r in rows
         ]

@@ -44,6 +44,7 @@ def to_rows(issue: Issue, source: Source) -> IssueRows:
     rows.issues.append(
         {
             "issue_id": issue_id,
+            "version": issue.version,
             "kind": issue.kind,
             "number": issue.number,
             "total_number": issue.total_number,
@@ -131,6 +132,7 @@ def from_rows(rows: IssueRows) -> Issue:
         if (row["report_to"] or row["send_to"] or row["copies"] is not None)
         else None,
         source=Source(row["source_path"], row["source_sha256"]),
+        version=row.get("version") or 1,
     )
     mentions: dict[str, dict[str, int]] = {}
     for r in sorted(rows.item_departments, key=lambda r: (r["item_id"], r["ord"])):

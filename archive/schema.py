@@ -128,8 +128,43 @@ def _figures(db: Database) -> None:
     create_figures(db)
 
 
+@MIGRATIONS(name="m004_versions")
+def _versions(db: Database) -> None:
+    """Corrections (schema 4): an issue's number of versions and when its current one came,
+    each earlier version kept whole, and where each of its items went in the current one.
+
+    Issues stored before are their first version, received when their file was ingested.
+    """
+    db["issues"].add_column("version", int, not_null_default=1)
+    db["issues"].add_column("received_at", str)
+    db.execute(
+        """UPDATE issues SET received_at =
+               (SELECT ingested_at FROM sources WHERE sources.path = issues.source_path)"""
+    )
+    db["versions"].create(
+        {
+            "issue_id": str,
+            "version": int,
+            "received_at": str,
+            "source_path": str,
+            "source_sha256": str,
+            "published": str,
+            "title": str,
+            "fingerprint": str,  # versions.fingerprint: an ingest finds the same content again
+            "content": str,  # JSON: the version's rows, table by table (rows.IssueRows)
+        },
+        pk=("issue_id", "version"),
+        if_not_exists=True,
+    )
+    db["version_links"].create(
+        {"issue_id": str, "version": int, "anchor": str, "status": str, "now": str},
+        pk=("issue_id", "version", "anchor"),
+        if_not_exists=True,
+    )
+
+
 FIGURES_STEP = "m003_figures"
-SCHEMA_VERSION = 3  # the number of steps above
+SCHEMA_VERSION = 4  # the number of steps above
 
 
 def schema_version(db: Database) -> int | None:

@@ -9,19 +9,21 @@ lists and reports `reports`'; this module moves rows in and out.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import versions
 from .figure_store import FigureReports, figure_rows
-from .model import Issue, Source, attachment_anchor, item_id
-from .records import ProblemRecord, SourceRecord
+from .model import Issue, Source, item_id
+from .records import ItemLink, ProblemRecord, SourceRecord, VersionedIssue, VersionRecord
 from .reports import Reports
 from .rows import TABLES, IssueRows, from_rows, to_rows
 from .schema import FIGURES_STEP, SCHEMA_VERSION, SchemaError, is_current, migrate, schema_version
@@ -143,22 +145,74 @@ class Store:
     # -- issues -----------------------------------------------------------
 
     def save(self, issue: Issue, source: SourceRecord) -> None:
-        """Store an issue read from `source`, replacing whatever that file or that identity gave before."""
-        issue_id = issue.issue_id
-        previous = self.source(source.path)
+        """Store an issue read from `source` as the current version of its identity, replacing the
+        rows that identity had (the same version read again). Any other issue is left alone: a
+        file that now holds another bulletin does not take back the one it gave."""
         with self._transaction():
-            if previous and previous.issue_id and previous.issue_id != issue_id:
-                self._delete_issue(previous.issue_id)
-            self._delete_issue(issue_id)
-            self._put_source(replace(source, issue_id=issue_id))
+            self._delete_rows(issue.issue_id)
+            self._put_source(replace(source, issue_id=issue.issue_id))
             self._insert_issue(issue, source)
             self.db.execute("DELETE FROM problems WHERE path = ?", [source.path])
 
-    def delete_issue(self, issue_id: str) -> None:
-        with self._transaction():
-            self._delete_issue(issue_id)
+    def correct(self, issue: Issue, source: SourceRecord) -> int:
+        """Store a correction: `issue` (read from `source`) becomes the next version of its
+        identity; the current one is kept whole as an earlier version, with where each of its
+        items went, and the earlier versions' items are followed on. Returns the new number.
 
-    def _delete_issue(self, issue_id: str) -> None:
+        One transaction: the version read, kept and replaced is the one this writer sees.
+        """
+        issue_id = issue.issue_id
+        with self._transaction():
+            rows = self._rows(issue_id)
+            current = from_rows(rows)
+            number = current.version
+            step = versions.match(current, issue)
+            self.db.execute(
+                """INSERT INTO versions (issue_id, version, received_at, source_path, source_sha256,
+                                         published, title, fingerprint, content)
+                   SELECT issue_id, version, received_at, source_path, source_sha256, published,
+                          title, ?, ? FROM issues WHERE issue_id = ?""",
+                [
+                    versions.fingerprint(current),
+                    json.dumps(asdict(rows), ensure_ascii=False),
+                    issue_id,
+                ],
+            )
+            for earlier in range(1, number):
+                fates = versions.compose(self._fates(issue_id, earlier), step)
+                self.db.execute(
+                    "DELETE FROM version_links WHERE issue_id = ? AND version = ?",
+                    [issue_id, earlier],
+                )
+                self._put_fates(issue_id, earlier, fates)
+            self._put_fates(issue_id, number, step)
+            self._delete_rows(issue_id)
+            self._put_source(replace(source, issue_id=issue_id))
+            self._insert_issue(replace(issue, version=number + 1), source)
+            self.db.execute("DELETE FROM problems WHERE path = ?", [source.path])
+        return number + 1
+
+    def repoint(self, issue_id: str, source: SourceRecord) -> None:
+        """The current version of an issue now comes from this file (the same content in other
+        bytes, or its file moved): the record of where it comes from follows, nothing else."""
+        with self._transaction():
+            self._put_source(replace(source, issue_id=issue_id))
+            self.db.execute(
+                "UPDATE issues SET source_path = ?, source_sha256 = ? WHERE issue_id = ?",
+                [source.path, source.sha256, issue_id],
+            )
+            self.db.execute("DELETE FROM problems WHERE path = ?", [source.path])
+
+    def delete_issue(self, issue_id: str) -> None:
+        """Remove an issue, every version of it, and the record that files gave it."""
+        with self._transaction():
+            self._delete_rows(issue_id)
+            for table in ("versions", "version_links"):
+                self.db.execute(f"DELETE FROM [{table}] WHERE issue_id = ?", [issue_id])
+            self.db.execute("UPDATE sources SET issue_id = NULL WHERE issue_id = ?", [issue_id])
+
+    def _delete_rows(self, issue_id: str) -> None:
+        """The current version's rows (its earlier versions are kept apart)."""
         db = self.db
         db.execute(
             "DELETE FROM item_departments WHERE item_id IN (SELECT item_id FROM items WHERE issue_id = ?)",
@@ -166,11 +220,25 @@ class Store:
         )
         for table in ("items", "sections", "attachments", "attachment_rows", "figures", "issues"):
             db.execute(f"DELETE FROM [{table}] WHERE issue_id = ?", [issue_id])
-        db.execute("UPDATE sources SET issue_id = NULL WHERE issue_id = ?", [issue_id])
+
+    def _put_fates(self, issue_id: str, version: int, fates: dict[str, versions.Fate]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO version_links (issue_id, version, anchor, status, now) VALUES (?, ?, ?, ?, ?)",
+            [(issue_id, version, a, f.status, f.anchor) for a, f in fates.items()],
+        )
+
+    def _fates(self, issue_id: str, version: int) -> dict[str, versions.Fate]:
+        rows = self.db.query(
+            "SELECT anchor, status, now FROM version_links WHERE issue_id = ? AND version = ?",
+            [issue_id, version],
+        )
+        return {r["anchor"]: versions.Fate(r["status"], r["now"]) for r in rows}
 
     def _insert_issue(self, issue: Issue, source: SourceRecord) -> None:
-        for table, rows in to_rows(issue, Source(source.path, source.sha256)).tables():
-            self._insert(table, rows)
+        rows = to_rows(issue, Source(source.path, source.sha256))
+        rows.issues[0]["received_at"] = source.ingested_at or now()
+        for table, table_rows in rows.tables():
+            self._insert(table, table_rows)
         self._insert("figures", figure_rows(issue))  # derived, but written with the issue
 
     def _insert(self, table: str, rows: list[dict]) -> None:
@@ -190,11 +258,100 @@ class Store:
         )
 
     def load(self, issue_id: str) -> Issue | None:
-        """The issue as it was parsed, rebuilt from its rows: one query per table."""
+        """The issue (its current version) as it was parsed, rebuilt from its rows: one query per table."""
+        rows = self._rows(issue_id)
+        return from_rows(rows) if rows.issues else None
+
+    def _rows(self, issue_id: str) -> IssueRows:
         rows = IssueRows()
         for table in TABLES:
             getattr(rows, table).extend(self.db.query(_ROWS_OF_ISSUE[table], [issue_id]))
-        return from_rows(rows) if rows.issues else None
+        return rows
+
+    # -- versions ---------------------------------------------------------
+
+    def versions(self, issue_id: str) -> list[VersionRecord]:
+        """Every version of an issue, first to current; [] when there is no such issue."""
+        rows = self.db.query(
+            """SELECT issue_id, version, received_at, source_path, source_sha256, published, title,
+                      0 AS current FROM versions WHERE issue_id = ?
+               UNION ALL
+               SELECT issue_id, version, received_at, source_path, source_sha256, published, title,
+                      1 AS current FROM issues WHERE issue_id = ?
+               ORDER BY version""",
+            [issue_id, issue_id],
+        )
+        return [
+            VersionRecord(
+                issue_id=r["issue_id"],
+                version=r["version"],
+                received_at=r["received_at"],
+                source=Source(r["source_path"], r["source_sha256"]),
+                published=r["published"],
+                title=r["title"],
+                current=bool(r["current"]),
+            )
+            for r in rows
+        ]
+
+    def load_version(self, issue_id: str, version: int) -> Issue | None:
+        """One version of an issue as it was published (the current one, or one kept)."""
+        row = self.db.execute(
+            "SELECT content FROM versions WHERE issue_id = ? AND version = ?", [issue_id, version]
+        ).fetchone()
+        if row is not None:
+            return from_rows(IssueRows(**json.loads(row[0])))
+        current = self.load(issue_id)
+        return current if current is not None and current.version == version else None
+
+    def version_with(self, issue_id: str, fingerprint: str) -> VersionRecord | None:
+        """The version of an issue whose content has this fingerprint (`versions.fingerprint`)."""
+        row = self.db.execute(
+            "SELECT version FROM versions WHERE issue_id = ? AND fingerprint = ?",
+            [issue_id, fingerprint],
+        ).fetchone()
+        current = self.load(issue_id)
+        found = row[0] if row else None
+        if found is None and current is not None and versions.fingerprint(current) == fingerprint:
+            found = current.version
+        return next((v for v in self.versions(issue_id) if v.version == found), None)
+
+    def issue_view(self, issue_id: str, version: int | None = None) -> VersionedIssue | None:
+        """An issue in one version (None: the current), with the list of its versions."""
+        known = self.versions(issue_id)
+        if not known:
+            return None
+        issue = self.load_version(issue_id, known[-1].version if version is None else version)
+        return VersionedIssue(issue, known) if issue is not None else None
+
+    def follow(self, issue_id: str, version: int | None, anchor: str) -> ItemLink | None:
+        """Where a link to an item leads (`version` None: the bulletin as first published).
+
+        The current version's own anchors are themselves; an earlier version's item is
+        shown where the correction put it, or, if the correction removed it, as it was.
+        None when the issue, the version or the anchor in it does not exist.
+        """
+        known = self.versions(issue_id)
+        named = version or 1
+        if not known or not 1 <= named <= known[-1].version:
+            return None
+        if named == known[-1].version:
+            current = self.load(issue_id)
+            if current is None or current.find(anchor) is None:
+                return None
+            return ItemLink(named, anchor, None, VersionedIssue(current, known), anchor)
+        row = self.db.execute(
+            "SELECT status, now FROM version_links WHERE issue_id = ? AND version = ? AND anchor = ?",
+            [issue_id, named, anchor],
+        ).fetchone()
+        if row is None:
+            return None
+        fate = versions.Fate(row[0], row[1])
+        if fate.status == versions.REMOVED:
+            shown, at = self.load_version(issue_id, named), anchor
+        else:
+            shown, at = self.load(issue_id), fate.anchor
+        return ItemLink(named, anchor, fate.status, VersionedIssue(shown, known), at)
 
     def iter_issues(self) -> Iterator[Issue]:
         for issue_id in self.issue_ids():
@@ -210,26 +367,30 @@ class Store:
     # -- what the derived copies compare ------------------------------------
 
     def issue_signatures(self) -> dict[str, str]:
-        """issue_id -> what its stored content came from (file hash and ingest time).
+        """issue_id -> what its stored content came from (file hash, when it came, its version).
 
         A derived copy (the search index) compares these to know what to redo.
         """
         rows = self.db.query(
-            """SELECT i.issue_id, coalesce(s.sha256, i.source_sha256) || ':' || coalesce(s.ingested_at, '') AS sig
-               FROM issues i LEFT JOIN sources s ON s.path = i.source_path"""
+            """SELECT i.issue_id, i.source_sha256 || ':' || coalesce(i.received_at, '')
+                      || ':v' || i.version AS sig
+               FROM issues i"""
         )
         return {r["issue_id"]: r["sig"] for r in rows}
 
     def document_versions(self) -> dict[str, tuple[str, set[str]]]:
-        """issue_id -> (signature, ids of its items and attachments): what the index should hold."""
+        """issue_id -> (signature, ids of its items and attachments): what the index should hold
+        (the ids of the current version, as its links name them)."""
         signatures = self.issue_signatures()
         docs: dict[str, set[str]] = {issue_id: set() for issue_id in signatures}
-        for r in self.db.query("SELECT issue_id, item_id FROM items"):
-            docs.setdefault(r["issue_id"], set()).add(r["item_id"])
-        for r in self.db.query("SELECT issue_id, number FROM attachments"):
-            docs.setdefault(r["issue_id"], set()).add(
-                item_id(r["issue_id"], attachment_anchor(r["number"]))
-            )
+        for r in self.db.query(
+            """SELECT i.issue_id, i.anchor, iss.version FROM items i
+               JOIN issues iss ON iss.issue_id = i.issue_id
+               UNION ALL
+               SELECT a.issue_id, 'a' || a.number, iss.version FROM attachments a
+               JOIN issues iss ON iss.issue_id = a.issue_id"""
+        ):
+            docs[r["issue_id"]].add(item_id(r["issue_id"], r["anchor"], r["version"]))
         return {i: (signatures.get(i, ""), ids) for i, ids in docs.items()}
 
     def integrity(self) -> str:

@@ -20,7 +20,7 @@ import click
 from archive.departments import did_you_mean, gazetteer
 from archive.figures import SERIES_BY_KEY
 from archive.ingest import Outcome, collect
-from archive.model import item_url
+from archive.model import parse_ref
 from archive.schema import SchemaError
 from indexer.query import QueryError
 from indexer.search import MAX_PAGE, SearchRequest
@@ -167,33 +167,49 @@ def list_issues(archive: Archive, output: str) -> None:
 
 
 @main.command()
-@click.argument("issue_id")
+@click.argument("ref", metavar="ISSUE_ID[/vN][/ANCHOR]")
 @output_options()
 @click.pass_obj
-def show(archive: Archive, issue_id: str, output: str) -> None:
+def show(archive: Archive, ref: str, output: str) -> None:
     """Show one issue (weekly-2024-09-09) or one item of it (weekly-2024-09-09/s2-3).
 
     An item is shown with its citation and permalink, as the web page gives them.
+    A corrected issue has versions: weekly-2024-09-09/v1 is the first as it was
+    published, weekly-2024-09-09/v2/s2-3 an item of the second; an item without
+    a version is one of the first, shown as the correction left it.
     """
-    issue_id, _, anchor = issue_id.partition("/")
-    issue = archive.store.load(issue_id)
-    if issue is None:
+    parsed = parse_ref(ref)
+    if parsed is None:
+        raise click.BadParameter(
+            f"'{ref}' is no issue or item: weekly-2024-09-09, weekly-2024-09-09/s2-3, "
+            "weekly-2024-09-09/v2/s2-3",
+            param_hint="ISSUE_ID",
+        )
+    issue_id, version, anchor = parsed
+    store = archive.store
+    known = store.versions(issue_id)
+    if not known:
         raise click.ClickException(
             f"no issue '{issue_id}' in the archive; `bulletins issues` lists them"
         )
-    if not anchor:
+    if anchor is None:
+        view = store.issue_view(issue_id, version)
+        if view is None:
+            raise click.ClickException(f"{issue_id} has versions 1 to {known[-1].version} only")
         if output == "json":
-            echo_json(issue.to_json())
+            echo_json(view.to_json())
         else:
-            click.echo(render.issue(issue))
+            click.echo(render.issue(view))
         return
-    if issue.find(anchor) is None:
-        raise click.ClickException(f"{issue.title} has no item '{anchor}'")
+    followed = store.follow(issue_id, version, anchor)
+    if followed is None:
+        named = f" version {version}" if version else ""
+        raise click.ClickException(f"{known[-1].title}{named} has no item '{anchor}'")
     if output == "json":
         indexed(archive)  # its related items come from the index
-        echo_json(item_with_related(archive.index, issue, anchor))
+        echo_json(item_with_related(archive.index, followed))
     else:
-        click.echo(render.item(issue, anchor))
+        click.echo(render.item(followed))
 
 
 @main.command("search")
@@ -327,8 +343,9 @@ def base_url(config: Config) -> str:
     return config.base_url or f"http://{config.host}:{config.port}"
 
 
-def permalink(config: Config) -> Callable[[str, str], str]:
-    return lambda issue_id, anchor: base_url(config) + item_url(issue_id, anchor)
+def permalink(config: Config) -> Callable[[str], str]:
+    """An item's permalink (its path) as an absolute link on the base URL."""
+    return lambda path: base_url(config) + path
 
 
 def indexed(archive: Archive) -> None:

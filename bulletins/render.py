@@ -12,8 +12,15 @@ from collections.abc import Iterable
 from datetime import date
 
 from archive.ingest import STATUSES, Outcome
-from archive.model import Attachment, Issue, Item, item_url
-from archive.records import DepartmentCount, DepartmentReport, Imports, IssueSummary
+from archive.model import Attachment, Item
+from archive.records import (
+    DepartmentCount,
+    DepartmentReport,
+    Imports,
+    IssueSummary,
+    ItemLink,
+    VersionedIssue,
+)
 from indexer.search import SearchResult
 from service.archive import Checked, IngestReport
 
@@ -31,6 +38,8 @@ def span(start: date | str | None, end: date | str | None) -> str:
 
 def outcome(o: Outcome) -> str:
     line = f"{o.status:<9} {o.issue_id or '-':<20} {o.path}"
+    if o.supersedes:
+        line += f"\n          version {o.version}, a correction: supersedes {o.supersedes}"
     if o.message:
         line += f"\n          {o.message}"
     return line
@@ -74,14 +83,18 @@ def issue_list(summaries: list[IssueSummary]) -> str:
     )
 
 
-def issue(issue: Issue) -> str:
-    """An issue as readable text: header, sections, items with dates and departments, footer."""
+def issue(view: VersionedIssue) -> str:
+    """An issue as readable text: header, sections, items with dates and departments, footer;
+    a corrected one says so, and which version this is."""
+    issue = view.issue
     out = [issue.title]
     if issue.period_start:
         out.append(f"期间 {issue.period_start} — {issue.period_end}")
     if issue.published:
         out.append(f"印发 {issue.published}")
-    out.append(f"id {issue.issue_id}   {issue.url}")
+    out.append(f"id {issue.issue_id}   {view.version.url}")
+    if len(view.versions) > 1:
+        out.append(_versions_line(view))
     for section in issue.sections:
         out.append("")
         out.append(section.heading)
@@ -101,11 +114,41 @@ def issue(issue: Issue) -> str:
     return "\n".join(out)
 
 
-def item(issue: Issue, anchor: str) -> str:
-    """One item (or attachment) with its citation and permalink, as the web page gives them."""
+def _versions_line(view: VersionedIssue) -> str:
+    shown = view.issue.version
+    state = "现行" if view.is_current else f"更正前，现行为第{view.current.version}版"
+    others = "  ".join(
+        f"v{v.version} {(v.received_at or '')[:10]} {v.source.file}" for v in view.versions
+    )
+    return f"第{shown}版（{state}；{(view.corrected_at or '')[:10]} 更正）  各版本：{others}"
+
+
+_NOTICES = {
+    "same": "本期已更正，本条未变：现行第{current}版 {now}",
+    "moved": "本期已更正，本条未变但位置有变：链接所指第{version}版 {anchor}，现为第{current}版 {now}",
+    "changed": "本期已更正，本条有改动：以下为现行第{current}版 {now}；第{version}版原文见 {original}",
+    "removed": "本期已更正，本条已删去：以下为第{version}版原文；现行版本见 {current_url}",
+}
+
+
+def item(followed: ItemLink) -> str:
+    """One item (or attachment) with its citation and permalink, as the web page gives them;
+    for a link to an earlier version, what the correction made of it first."""
+    issue, anchor = followed.issue, followed.shown_anchor
     _, node = issue.find(anchor)
     body = "\n".join(_item_lines(node, 0)) if isinstance(node, Item) else _attachment(node)
-    return f"{issue.citation(anchor)}\n{item_url(issue.issue_id, anchor)}\n\n{body}"
+    head = f"{issue.citation(anchor)}\n{issue.item_url(anchor)}"
+    if followed.fate:
+        notice = _NOTICES[followed.fate].format(
+            current=followed.shown.current.version,
+            now=anchor,
+            version=followed.version,
+            anchor=followed.anchor,
+            original=followed.as_published,
+            current_url=followed.shown.current.url,
+        )
+        head = f"{notice}\n{head}"
+    return f"{head}\n\n{body}"
 
 
 def _attachment(attachment: Attachment) -> str:

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from archive.model import ATTACHMENT_SECTION, Attachment, Issue, Item, Section
+from archive.model import ATTACHMENT_SECTION, Attachment, Issue, Item, Section, item_id
 
 
 @dataclass(frozen=True)
 class IndexDocument:
-    item_id: str  # "<issue_id>/<anchor>"
+    item_id: str  # "<issue_id>/<anchor>", "<issue_id>/v2/<anchor>" in a corrected issue
     issue_id: str
     anchor: str
     kind: str
@@ -85,7 +85,7 @@ def _item_document(
         item.date_from,
         item.date_to,
         version,
-        item_id=f"{issue.issue_id}/{item.anchor}",
+        item_id=item_id(issue.issue_id, item.anchor, issue.version),
         anchor=item.anchor,
         label=item.label,
         section=section.name,
@@ -106,7 +106,7 @@ def _attachment_document(
         start,
         end,
         version,
-        item_id=f"{issue.issue_id}/{attachment.anchor}",
+        item_id=item_id(issue.issue_id, attachment.anchor, issue.version),
         anchor=attachment.anchor,
         label="",
         section=ATTACHMENT_SECTION,

@@ -18,7 +18,7 @@ from functools import cached_property
 from pyroaring import BitMap, FrozenBitMap
 
 from archive.departments import Department, did_you_mean, gazetteer
-from archive.model import KINDS, item_url
+from archive.model import KINDS, item_url, parse_ref
 from archive.parse import section_name
 
 from .documents import IndexDocument
@@ -202,7 +202,9 @@ class Hit:
 
     @property
     def url(self) -> str:
-        return item_url(self.issue_id, self.anchor)
+        """Its permalink: the item id names the version (the current one, when it is not the first)."""
+        _, version, _ = parse_ref(self.item_id)
+        return item_url(self.issue_id, self.anchor, version or 1)
 
     def to_json(self) -> dict:
         return {

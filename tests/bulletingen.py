@@ -39,3 +39,50 @@ def write_weeklies(folder: Path, count: int, first: int = 0) -> dict[str, Path]:
         path.write_text(text, "utf-8")
         written[issue_id] = path
     return written
+
+
+# Corrections of the seed weekly (or of a copy moved by `weekly`), as a bulletin is corrected:
+# its section 一 has the items （一）（二）（三）, s1-1 to s1-3.
+
+INSERTED = "（二）9月10日，省中心召开窗口服务质量提升专题会，公安厅、民政厅窗口负责人参加。"
+
+
+def with_an_item_inserted(text: str) -> str:
+    """A new item （二） before the old （二）, which becomes （三） (s1-2 -> s1-3), and so on."""
+    text = text.replace("\n（三）9月 11日", "\n（四）9月 11日", 1)
+    text = text.replace("\n（二）9 月 11 日", f"\n{INSERTED}\n\n（三）9 月 11 日", 1)
+    assert text.count("（四）9月 11日") == 1 and INSERTED in text
+    return text
+
+
+def with_an_item_edited(text: str) -> str:
+    """Item （三） (s1-3) says 200余人 where it said 100余人; nothing moves."""
+    assert text.count("100余人") == 1
+    return text.replace("100余人", "200余人")
+
+
+def with_an_item_removed(text: str) -> str:
+    """Item （三） (s1-3) taken out; section 一 keeps （一）（二）."""
+    start = text.index("（三）9月 11日")
+    end = text.index("二、政务工作动态")
+    return text[:start] + text[end:]
+
+
+CHANGES = (with_an_item_inserted, with_an_item_edited, with_an_item_removed)
+# The issues of `corrections`: copies of the seed moved to weeks 0, 1, 2, each corrected once.
+INSERTED_ISSUE, EDITED_ISSUE, REMOVED_ISSUE = (weekly(n)[0] for n in range(len(CHANGES)))
+
+
+def write_corrections(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Three new weeklies and a correction of each under another name (week-N（更正）.txt): one
+    inserts an item before s1-2, one edits s1-3, one removes s1-3. (first files, corrections)"""
+    first, second = folder / "first", folder / "corrections"
+    first.mkdir(parents=True), second.mkdir(parents=True)
+    files: tuple[list[Path], list[Path]] = ([], [])
+    for n, change in enumerate(CHANGES):
+        _, text = weekly(n)
+        files[0].append(first / f"week-{n}.txt")
+        files[1].append(second / f"week-{n}（更正）.txt")
+        files[0][-1].write_text(text, "utf-8")
+        files[1][-1].write_text(change(text), "utf-8")
+    return files

@@ -24,6 +24,8 @@ from service.config import Config
 from web import create_app
 from web.context import archive_of
 
+from bulletingen import write_corrections
+
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
 # Nothing written into the checkout (.hypothesis/), and no deadlines on a shared 2-core machine.
@@ -87,6 +89,20 @@ def indexed_archive(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) 
     with Archive(Config.load(data)) as archive:
         report = archive.ingest([corpus_dir])
     assert [o.status for o in report.outcomes] == ["added"] * 5, report.outcomes
+    return data
+
+
+@pytest.fixture(scope="session")
+def corrected_archive(tmp_path_factory: pytest.TempPathFactory, indexed_archive: Path) -> Path:
+    """A data dir of the session archive plus three weeklies, each then corrected by a file under
+    another name (bulletingen.write_corrections), stored and indexed (never written)."""
+    root = tmp_path_factory.mktemp("corrected")
+    data = Path(shutil.copytree(indexed_archive, root / "data", symlinks=True))
+    firsts, corrections = write_corrections(root / "bulletins")
+    with Archive(Config.load(data)) as archive:
+        assert {o.status for o in archive.ingest(firsts).outcomes} == {"added"}
+        report = archive.ingest(corrections)
+    assert [(o.status, o.version) for o in report.outcomes] == [("updated", 2)] * 3
     return data
 
 

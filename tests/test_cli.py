@@ -20,6 +20,7 @@ from bulletins.cli import main
 from indexer.index import SearchIndex
 
 from brief import HIT_KEYS, ISSUE_KEYS, ITEM_KEYS, NEWEST_FIRST
+from bulletingen import INSERTED, INSERTED_ISSUE, REMOVED_ISSUE, write_corrections
 from dom import HOST
 
 
@@ -88,6 +89,8 @@ def test_ingest_json_gives_files_and_a_summary(runner, data_dir, corpus_dir):
         "path": str((corpus_dir / "2024-weekly-01.txt").resolve()),
         "status": "added",
         "issue_id": "weekly-2024-01-02",
+        "version": 1,
+        "supersedes": None,
         "code": None,
         "message": "",
         "message_zh": "",
@@ -258,6 +261,66 @@ def test_show_of_an_anchor_the_issue_lacks_fails_with_a_clear_message(runner, ar
 
     assert result.exit_code == 1
     assert "《窗口工作周报》2024年第37期（总第508期） has no item 's9-9'" in result.output
+
+
+# --- corrections ------------------------------------------------------------------
+
+
+def test_ingest_of_a_correction_says_it_updates_the_issue_and_what_it_supersedes(
+    runner, data_dir, tmp_path
+):
+    firsts, corrections = write_corrections(tmp_path / "bulletins")
+    run(runner, "--data-dir", str(data_dir), "ingest", str(firsts[0]))
+
+    result = run(runner, "--data-dir", str(data_dir), "ingest", str(corrections[0]))
+
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["updated", INSERTED_ISSUE, str(corrections[0].resolve())]
+    assert lines[1].strip() == f"version 2, a correction: supersedes {firsts[0].resolve()}"
+
+
+def test_show_names_every_version_of_a_corrected_issue(runner, corrected_archive):
+    data = str(corrected_archive)
+
+    current = run(runner, "--data-dir", data, "show", INSERTED_ISSUE).stdout
+    first = run(runner, "--data-dir", data, "show", f"{INSERTED_ISSUE}/v1").stdout
+
+    assert "第2版（现行" in current and INSERTED[3:] in current
+    assert "第1版（更正前，现行为第2版" in first and INSERTED[3:] not in first
+    assert f"/issues/{INSERTED_ISSUE}/v1" in first.splitlines()[3]
+
+
+def test_show_of_an_old_item_id_says_where_the_correction_put_it(runner, corrected_archive):
+    data = str(corrected_archive)
+
+    moved = run(runner, "--data-dir", data, "show", f"{INSERTED_ISSUE}/s1-2").stdout
+    removed = run(runner, "--data-dir", data, "show", f"{REMOVED_ISSUE}/s1-3").stdout
+    inserted = run(runner, "--data-dir", data, "show", f"{INSERTED_ISSUE}/v2/s1-2").stdout
+
+    notice, citation, permalink = moved.splitlines()[:3]
+    assert "位置有变" in notice and "第1版 s1-2" in notice and "第2版 s1-3" in notice
+    assert permalink == f"/items/{INSERTED_ISSUE}/v2/s1-3"
+    assert "已删去" in removed.splitlines()[0] and "100余人" in removed
+    assert inserted.splitlines()[1] == f"/items/{INSERTED_ISSUE}/v2/s1-2"
+    assert INSERTED[3:] in inserted
+
+
+@pytest.mark.parametrize(
+    "ref, says",
+    [
+        (f"{INSERTED_ISSUE}/v3", "versions 1 to 2"),
+        (f"{INSERTED_ISSUE}/s1-4", "has no item 's1-4'"),  # the first version had no s1-4
+        (f"{INSERTED_ISSUE}/v3/s1-1", "version 3 has no item"),
+        ("weekly-2024-09-09/x", "is no issue or item"),
+    ],
+)
+def test_show_of_a_version_or_item_that_is_not_there_is_a_clear_error(
+    runner, corrected_archive, ref, says
+):
+    result = runner.invoke(main, ["--data-dir", str(corrected_archive), "show", ref])
+
+    assert result.exit_code != 0 and says in result.output
 
 
 # --- departments ----------------------------------------------------------------

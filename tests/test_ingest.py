@@ -14,7 +14,7 @@ from indexer.check import check
 from indexer.index import SearchIndex
 from indexer.search import SearchRequest, search
 
-from bulletingen import weekly
+from bulletingen import weekly, with_an_item_edited, with_an_item_inserted, with_an_item_removed
 from pdfgen import encrypt_pdf, make_encrypted_pdf, make_image_only_pdf, make_pdf, make_scanned_pdf
 
 TABLES = (
@@ -27,6 +27,7 @@ IDS = {
     "2024-weekly-1209-1213": "weekly-2024-12-09",
     "2025-monthly-01": "monthly-2025-01",
 }
+WEEKLY_37 = "weekly-2024-09-09"
 NOT_A_BULLETIN = (
     "四川省政务服务中心持续优化营商环境，各窗口单位认真落实有关要求，群众满意度稳步提升。\n"
 )
@@ -198,7 +199,8 @@ def test_a_copy_under_another_name_is_a_duplicate_naming_the_original(store, fol
     assert store.db["items"].count_where("issue_id = ?", ["weekly-2024-09-09"]) == 13
 
 
-def test_a_file_edited_into_another_bulletin_replaces_the_issue_it_gave(store, folder):
+def test_a_file_edited_into_another_bulletin_adds_it_and_keeps_the_one_it_gave(store, folder):
+    """latest.txt, saved over each week: every week's bulletin stays."""
     latest = folder / "latest.txt"
     shutil.copy(folder / "2024-weekly-01.txt", latest)
     assert ingest_file(store, latest).issue_id == "weekly-2024-01-02"
@@ -206,12 +208,12 @@ def test_a_file_edited_into_another_bulletin_replaces_the_issue_it_gave(store, f
 
     outcome = ingest_file(store, latest)
 
-    assert (outcome.status, outcome.issue_id) == ("updated", "weekly-2024-09-09")
-    assert store.issue_ids() == ["weekly-2024-09-09"]
+    assert (outcome.status, outcome.issue_id) == ("added", "weekly-2024-09-09")
+    assert store.issue_ids() == ["weekly-2024-01-02", "weekly-2024-09-09"]
+    assert store.source(str(latest.resolve())).issue_id == "weekly-2024-09-09"
 
 
-def test_a_file_edited_into_a_copy_of_another_drops_the_issue_it_gave(store, folder):
-    """No issue is left behind that no file holds any more."""
+def test_a_file_edited_into_a_copy_of_another_is_a_duplicate_and_keeps_what_it_gave(store, folder):
     original, latest = folder / "2024-weekly-37.txt", folder / "latest.txt"
     shutil.copy(folder / "2024-weekly-01.txt", latest)
     ingest_file(store, original)
@@ -221,9 +223,119 @@ def test_a_file_edited_into_a_copy_of_another_drops_the_issue_it_gave(store, fol
     outcome = ingest_file(store, latest)
 
     assert outcome.status == "duplicate"
-    assert store.issue_ids() == ["weekly-2024-09-09"]
-    assert store.db["items"].count == 13
-    assert [s.source.file for s in store.reports.summaries()] == [str(original.resolve())]
+    assert store.issue_ids() == ["weekly-2024-01-02", "weekly-2024-09-09"]
+    assert store.load("weekly-2024-09-09").source.file == str(original.resolve())
+
+
+# --- corrections --------------------------------------------------------------
+
+
+def test_a_corrected_file_under_a_new_name_is_the_next_version_naming_what_it_supersedes(
+    store, folder
+):
+    original = folder / "2024-weekly-37.txt"
+    correction = folder / "2024年第37期（更正）.txt"
+    correction.write_text(with_an_item_inserted(original.read_text("utf-8")), "utf-8")
+    ingest_file(store, original)
+
+    outcome = ingest_file(store, correction)
+
+    assert (outcome.status, outcome.issue_id, outcome.version) == ("updated", WEEKLY_37, 2)
+    assert outcome.supersedes == str(original.resolve())
+    assert outcome.to_json()["supersedes"] == str(original.resolve())
+    assert [(v.version, v.source.file) for v in store.versions(WEEKLY_37)] == [
+        (1, str(original.resolve())),
+        (2, str(correction.resolve())),
+    ]
+    assert store.load_version(WEEKLY_37, 1).item_count() == 13, "the first version is kept"
+    assert store.load(WEEKLY_37).item_count() == 14
+
+
+def test_a_file_corrected_in_place_keeps_its_first_version(store, folder):
+    path = folder / "2024-weekly-37.txt"
+    ingest_file(store, path)
+    first = structure(store, WEEKLY_37)
+    path.write_text(with_an_item_removed(path.read_text("utf-8")), "utf-8")
+
+    outcome = ingest_file(store, path)
+
+    assert (outcome.status, outcome.version, outcome.supersedes) == (
+        "updated",
+        2,
+        str(path.resolve()),
+    )
+    earlier = store.load_version(WEEKLY_37, 1).to_json()
+    del earlier["source"]
+    assert earlier == first
+    assert ingest_file(store, path).status == "unchanged"
+
+
+def test_identical_bytes_under_another_name_stay_a_duplicate_and_make_no_version(store, folder):
+    original, copy = folder / "2024-weekly-37.txt", folder / "copy.txt"
+    shutil.copy(original, copy)
+    ingest_file(store, original)
+
+    outcome = ingest_file(store, copy)
+
+    assert (outcome.status, outcome.problem.code) == ("duplicate", "duplicate")
+    assert [v.version for v in store.versions(WEEKLY_37)] == [1]
+
+
+def test_the_first_version_under_another_name_after_its_correction_is_no_third_version(
+    store, folder
+):
+    original, correction = folder / "2024-weekly-37.txt", folder / "37-corrected.txt"
+    correction.write_text(with_an_item_edited(original.read_text("utf-8")), "utf-8")
+    ingest_file(store, original)
+    ingest_file(store, correction)
+    old_copy = folder / "37-as-first-sent.txt"
+    shutil.copy(original, old_copy)
+
+    outcome = ingest_file(store, old_copy)
+
+    assert (outcome.status, outcome.problem.code) == ("duplicate", "superseded")
+    assert str(original.resolve()) in outcome.message and "corrected" in outcome.message
+    assert "更正前" in outcome.message_zh
+    assert [v.version for v in store.versions(WEEKLY_37)] == [1, 2]
+    assert store.load(WEEKLY_37).version == 2
+
+
+def test_a_folder_with_a_bulletin_and_its_correction_ingests_again_unchanged(store, folder):
+    correction = folder / "zz-37-corrected.txt"
+    correction.write_text(with_an_item_edited((folder / "2024-weekly-37.txt").read_text("utf-8")))
+    first = [o.status for o in ingest_all(store, folder)]
+
+    again = [o.status for o in ingest_all(store, folder)]
+
+    assert first == ["added"] * 5 + ["updated"]
+    assert again == ["unchanged"] * 6
+    assert [v.version for v in store.versions(WEEKLY_37)] == [1, 2]
+
+
+def test_the_same_bulletin_in_other_bytes_is_unchanged_and_makes_no_version(store, folder):
+    path = folder / "2024-weekly-37.txt"
+    ingest_file(store, path)
+    path.write_bytes(path.read_text("utf-8").encode("gbk"))  # saved again in another encoding
+
+    outcome = ingest_file(store, path)
+
+    assert (outcome.status, outcome.version) == ("unchanged", 1)
+    assert [v.version for v in store.versions(WEEKLY_37)] == [1]
+    assert store.load(WEEKLY_37).source.sha256 == store.source(str(path.resolve())).sha256
+
+
+def test_a_moved_file_is_unchanged_and_its_issue_names_the_new_place(store, folder):
+    path = folder / "2024-weekly-37.txt"
+    ingest_file(store, path)
+    moved = folder / "archive-2024" / "37.txt"
+    moved.parent.mkdir()
+    path.rename(moved)
+
+    outcome = ingest_file(store, moved)
+
+    assert (outcome.status, outcome.issue_id) == ("unchanged", WEEKLY_37)
+    assert store.load(WEEKLY_37).source.file == str(moved.resolve())
+    assert [v.version for v in store.versions(WEEKLY_37)] == [1]
 
 
 # --- encodings and PDFs -------------------------------------------------------

@@ -14,7 +14,7 @@ from archive.schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate
 from archive.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-STEPS = ["m001_issues", "m002_problems", "m003_figures"]
+STEPS = ["m001_issues", "m002_problems", "m003_figures", "m004_versions"]
 
 
 def archive_of_schema(version: int, path: Path) -> Path:
@@ -60,7 +60,7 @@ def test_a_new_archive_has_every_step_recorded_and_the_current_version(tmp_path)
     assert stored_version(tmp_path / "archive.db") == str(SCHEMA_VERSION)
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_archive_of_an_earlier_schema_opens_with_its_issue_and_takes_new_ones(
     tmp_path, corpus_dir, version
 ):
@@ -133,3 +133,30 @@ def test_a_migration_interrupted_after_its_steps_leaves_the_archive_as_it_was(
     assert dump(path) == before
     Store(path).close()
     assert recorded_steps(path) == STEPS
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_the_issues_of_an_earlier_schema_are_their_first_version_and_take_a_correction(
+    tmp_path, corpus_texts, version
+):
+    store = Store(archive_of_schema(version, tmp_path / "archive.db"))
+    [first] = store.versions("weekly-2024-01-02")
+    assert (first.version, first.current, first.source.file) == (
+        1, True, "/bulletins/2024-weekly-01.txt",
+    )  # fmt: skip
+    assert first.received_at == store.source("/bulletins/2024-weekly-01.txt").ingested_at
+    correction = tmp_path / "2024-weekly-01-corrected.txt"
+    text = corpus_texts["2024-weekly-01"]
+    assert text.count("业务培训 3 次") == 1
+    correction.write_text(text.replace("业务培训 3 次", "业务培训 4 次"), "utf-8")
+
+    outcome = ingest_file(store, correction)
+
+    assert (outcome.status, outcome.version) == ("updated", 2)
+    assert outcome.supersedes == "/bulletins/2024-weekly-01.txt"
+    assert (
+        store.load_version("weekly-2024-01-02", 1).title
+        == "《窗口工作周报》2024年第1期（总第472期）"
+    )
+    assert [v.version for v in store.versions("weekly-2024-01-02")] == [1, 2]
+    store.close()

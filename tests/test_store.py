@@ -15,8 +15,11 @@ from archive.records import SourceRecord
 from archive.rows import TABLES as ISSUE_TABLES
 from archive.store import Store
 
+from bulletingen import INSERTED, with_an_item_edited, with_an_item_inserted, with_an_item_removed
+
 TABLES = (
     "sources", "issues", "sections", "items", "item_departments", "attachments", "attachment_rows",
+    "versions", "version_links",
 )  # fmt: skip
 NEWEST_FIRST = [
     "monthly-2025-06",
@@ -173,20 +176,125 @@ def test_saving_the_same_identity_again_replaces_without_duplicate_rows(store, c
     assert store.load(issue.issue_id).to_json() == issue.to_json()
 
 
-def test_a_source_that_now_parses_to_another_identity_replaces_the_old_issue(store, corpus_texts):
-    """A file edited into another bulletin leaves no trace of the bulletin it was."""
+def test_a_source_that_now_parses_to_another_identity_keeps_the_issue_it_gave(store, corpus_texts):
+    """A file edited into another bulletin (a download saved each week under one name) gives a
+    new issue; the bulletin it gave before stays whole: users could open it."""
     path = "/bulletins/latest.txt"
-    save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"], path=path)
+    old = save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"], path=path)
 
     new = save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"], path=path)
 
-    assert store.issue_ids() == ["weekly-2024-09-09"]
-    assert store.load("weekly-2024-01-02") is None
-    for table in ("sections", "items", "attachments", "attachment_rows"):
-        assert store.db[table].count_where("issue_id = ?", ["weekly-2024-01-02"]) == 0, table
-    assert store.db["item_departments"].count == sum(len(i.mentions) for _, i in new.walk_items())
+    assert store.issue_ids() == ["weekly-2024-01-02", "weekly-2024-09-09"]
+    assert store.load("weekly-2024-01-02").to_json() == old.to_json()
+    assert store.load("weekly-2024-09-09").to_json() == new.to_json()
     assert store.source(path).issue_id == "weekly-2024-09-09"
     assert store.db["sources"].count == 1
+
+
+# --- corrections -----------------------------------------------------------------
+
+
+def correct_text(store: Store, text: str, path: str, at: str = "2025-01-02T00:00:00+00:00") -> int:
+    source = replace(record(path, text), ingested_at=at)
+    return store.correct(parsed(text, source), source)
+
+
+def test_a_correction_is_the_next_version_and_the_one_before_is_kept_whole(store, corpus_texts):
+    first = save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+    text = with_an_item_inserted(corpus_texts["2024-weekly-37"])
+
+    assert correct_text(store, text, "/bulletins/37-corrected.txt") == 2
+
+    current = store.load("weekly-2024-09-09")
+    assert current.version == 2 and INSERTED[3:] in current.sections[0].items[1].text
+    kept = store.load_version("weekly-2024-09-09", 1)
+    assert kept.to_json() == first.to_json()
+    assert store.load_version("weekly-2024-09-09", 2).to_json() == current.to_json()
+    assert store.load_version("weekly-2024-09-09", 3) is None
+    assert [
+        (v.version, v.current, v.source.file, v.received_at)
+        for v in store.versions("weekly-2024-09-09")
+    ] == [
+        (1, False, "/bulletins/2024-weekly-37.txt", "2025-01-01T00:00:00+00:00"),
+        (2, True, "/bulletins/37-corrected.txt", "2025-01-02T00:00:00+00:00"),
+    ]
+    assert store.issue_ids() == ["weekly-2024-09-09"]
+    assert store.db["items"].count == current.item_count(), "the current version's rows only"
+
+
+def test_links_to_the_first_version_follow_its_items_into_the_correction(store, corpus_texts):
+    save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+    correct_text(store, with_an_item_inserted(corpus_texts["2024-weekly-37"]), "/b/2.txt")
+
+    def where(version, anchor):
+        link = store.follow("weekly-2024-09-09", version, anchor)
+        return link and (link.fate, link.issue.version, link.shown_anchor)
+
+    assert where(None, "s1-2") == ("moved", 2, "s1-3")  # no version: as first published
+    assert where(1, "s1-2") == ("moved", 2, "s1-3")
+    assert where(None, "s1-1") == ("same", 2, "s1-1")
+    assert where(2, "s1-2") == (None, 2, "s1-2")  # the inserted item, in its own version
+    assert where(2, "s1-4") == (None, 2, "s1-4")
+    assert where(None, "s1-4") is None, "the first version had no s1-4"
+    assert where(3, "s1-1") is None and where(None, "s9-9") is None
+    assert store.follow("weekly-2099-01-05", None, "s1-1") is None
+
+
+def test_a_third_version_carries_the_first_versions_links_on(store, corpus_texts):
+    seed = corpus_texts["2024-weekly-37"]
+    save_text(store, "2024-weekly-37", seed)
+    correct_text(store, with_an_item_inserted(seed), "/b/2.txt")
+    correct_text(store, with_an_item_edited(with_an_item_inserted(seed)), "/b/3.txt")
+
+    def where(version, anchor):
+        link = store.follow("weekly-2024-09-09", version, anchor)
+        return link.fate, link.issue.version, link.shown_anchor
+
+    assert where(None, "s1-2") == ("moved", 3, "s1-3")
+    assert where(None, "s1-3") == ("changed", 3, "s1-4")  # moved, then edited
+    assert where(2, "s1-4") == ("changed", 3, "s1-4")
+    assert where(2, "s1-2") == ("same", 3, "s1-2")
+    assert [v.version for v in store.versions("weekly-2024-09-09")] == [1, 2, 3]
+
+
+def test_a_link_to_an_item_the_correction_removed_shows_it_as_it_was(store, corpus_texts):
+    first = save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+    correct_text(store, with_an_item_removed(corpus_texts["2024-weekly-37"]), "/b/2.txt")
+
+    link = store.follow("weekly-2024-09-09", None, "s1-3")
+
+    assert (link.fate, link.issue.version, link.shown_anchor) == ("removed", 1, "s1-3")
+    assert link.issue.find("s1-3")[1].text == first.find("s1-3")[1].text
+    assert link.current_url is None
+    assert link.shown.current.version == 2
+
+
+def test_a_correction_that_fails_halfway_leaves_the_store_as_it_was(
+    store, corpus_texts, monkeypatch
+):
+    save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+    before = snapshot(store.path)
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "_insert_issue", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        correct_text(store, with_an_item_edited(corpus_texts["2024-weekly-37"]), "/b/2.txt")
+    monkeypatch.undo()
+
+    assert snapshot(store.path) == before
+    assert [v.version for v in store.versions("weekly-2024-09-09")] == [1]
+
+
+def test_deleting_an_issue_deletes_its_versions(store, corpus_texts):
+    save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"])
+    correct_text(store, with_an_item_edited(corpus_texts["2024-weekly-37"]), "/b/2.txt")
+
+    store.delete_issue("weekly-2024-09-09")
+
+    assert store.versions("weekly-2024-09-09") == []
+    assert store.db["versions"].count == store.db["version_links"].count == 0
 
 
 def snapshot(path: Path) -> dict[str, list]:
@@ -215,7 +323,7 @@ def test_a_save_that_fails_halfway_leaves_the_store_as_it_was(
 
     assert snapshot(store.path) == before
     save_text(store, "2024-weekly-37", corpus_texts["2024-weekly-37"], path=path)
-    assert store.issue_ids() == ["weekly-2024-09-09"], "the store still takes writes"
+    assert store.issue_ids() == ["weekly-2024-01-02", "weekly-2024-09-09"], "it still takes writes"
 
 
 def test_a_second_writer_waits_for_the_first_instead_of_interleaving(tmp_path, corpus_texts):

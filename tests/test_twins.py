@@ -22,6 +22,7 @@ from web import create_app
 from web.context import archive_of
 
 from brief import WEEKLY_01, WEEKLY_37
+from bulletingen import EDITED_ISSUE, INSERTED_ISSUE, REMOVED_ISSUE
 from dom import api
 
 
@@ -58,6 +59,33 @@ TWINS = {
 @pytest.mark.parametrize(("url", "args"), list(TWINS.values()), ids=list(TWINS))
 def test_the_cli_prints_the_json_the_api_returns(client, indexed_archive, url, args):
     assert cli_json(indexed_archive, *args) == api(client, url)
+
+
+CORRECTED_TWINS = {
+    "a corrected issue": (f"/api/issues/{INSERTED_ISSUE}", ["show", INSERTED_ISSUE]),
+    "its first version": (f"/api/issues/{INSERTED_ISSUE}/v1", ["show", f"{INSERTED_ISSUE}/v1"]),
+    "an old link, moved": (f"/api/items/{INSERTED_ISSUE}/s1-2", ["show", f"{INSERTED_ISSUE}/s1-2"]),
+    "an old link, changed": (f"/api/items/{EDITED_ISSUE}/s1-3", ["show", f"{EDITED_ISSUE}/s1-3"]),
+    "an old link, removed": (f"/api/items/{REMOVED_ISSUE}/s1-3", ["show", f"{REMOVED_ISSUE}/s1-3"]),
+    "a link of the second version": (
+        f"/api/items/{INSERTED_ISSUE}/v2/s1-2",
+        ["show", f"{INSERTED_ISSUE}/v2/s1-2"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def corrected_client(corrected_archive):
+    app = create_app(Config.load(corrected_archive))
+    yield app.test_client()
+    archive_of(app).close()
+
+
+@pytest.mark.parametrize(("url", "args"), list(CORRECTED_TWINS.values()), ids=list(CORRECTED_TWINS))
+def test_the_cli_prints_the_json_the_api_returns_for_every_version(
+    corrected_client, corrected_archive, url, args
+):
+    assert cli_json(corrected_archive, *args) == api(corrected_client, url)
 
 
 def test_the_import_record_with_a_file_not_stored_is_the_same_on_both_sides(archive_copy, tmp_path):

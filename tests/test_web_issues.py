@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from service.archive import Archive
+from service.config import Config
+from web import create_app
+from web.context import archive_of
+
 from brief import ISSUE_KEYS, ITEM_KEYS, MONTHLY_01, MONTHLY_06, WEEKLY_01, WEEKLY_37, WEEKLY_DEC
+from bulletingen import EDITED_ISSUE, INSERTED, INSERTED_ISSUE, REMOVED_ISSUE
 from dom import HOST, Node, api, page, path_of
 
 CITATION_S1_2 = "《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）"
@@ -294,3 +302,203 @@ def test_api_item_names_its_section_as_a_search_hit_does(client):
     assert (item["section"], item["section_title"]) == ("窗口资讯", "四、窗口资讯")
     assert (item["section"], item["section_title"]) == (hit["section"], hit["section_title"])
     assert api(client, f"/api/items/{WEEKLY_01}/a1")["section"] is None, "an attachment is in none"
+
+
+# --- corrections ----------------------------------------------------------------------
+#
+# Copies of the weekly of week 37 moved to other weeks (bulletingen.weekly), each ingested,
+# then corrected by a file under another name: one with an item inserted before s1-2, one
+# with s1-3 edited, one with s1-3 removed. Every link copied from the first version must
+# still open its item, or say what became of it.
+
+CORRECTED = (INSERTED_ISSUE, EDITED_ISSUE, REMOVED_ISSUE)
+
+
+@pytest.fixture(scope="module")
+def corrected(corrected_archive):
+    """The web app on the corrected archive (bulletingen.write_corrections)."""
+    app = create_app(Config.load(corrected_archive))
+    app.config["TESTING"] = False
+    yield app.test_client(), corrected_archive
+    archive_of(app).close()
+
+
+@pytest.fixture(scope="module")
+def corrected_client(corrected):
+    return corrected[0]
+
+
+def notice(doc: Node) -> Node | None:
+    found = doc.find_all("p", cls="correction")
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_an_old_link_to_an_item_a_correction_moved_redirects_to_its_new_place(corrected_client):
+    old = f"/items/{INSERTED_ISSUE}/s1-2"  # the first version's （二）
+
+    response = corrected_client.get(old)
+
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert path_of(location) == f"/items/{INSERTED_ISSUE}/v2/s1-3"
+    doc = page(corrected_client, location)
+    [target] = targets(doc)
+    assert target.attrs["id"] == "s1-3"
+    assert "窗口首席事务代表工作例会" in target.find(cls="item-text").words, "the same item"
+    said = notice(doc)
+    assert said.attrs["data-fate"] == "moved" and "位置有变" in said.words and "s1-2" in said.words
+
+
+def test_the_item_inserted_by_a_correction_has_a_link_that_names_its_version(corrected_client):
+    doc = page(corrected_client, f"/issues/{INSERTED_ISSUE}")
+
+    inserted = doc.by_id("s1-2")
+    assert INSERTED[3:] in inserted.find(cls="item-text").words
+    tools = inserted.find(cls="item-tools")
+    assert tools.find("a", cls="permalink").attrs["href"] == f"/items/{INSERTED_ISSUE}/v2/s1-2"
+    assert tools.find("button", data_copy="link").attrs["data-url"] == (
+        f"{HOST}/items/{INSERTED_ISSUE}/v2/s1-2"
+    )
+    doc = page(corrected_client, f"/items/{INSERTED_ISSUE}/v2/s1-2")
+    assert [t.attrs["id"] for t in targets(doc)] == ["s1-2"]
+    assert notice(doc).attrs["data-fate"] == "corrected", "no notice about the item"
+
+
+def test_an_unchanged_item_s_old_link_leads_to_it_without_a_notice(corrected_client):
+    response = corrected_client.get(f"/items/{INSERTED_ISSUE}/s2-1")
+
+    assert response.status_code == 302
+    assert path_of(response.headers["Location"]) == f"/items/{INSERTED_ISSUE}/v2/s2-1"
+    doc = page(corrected_client, response.headers["Location"])
+    assert [t.attrs["id"] for t in targets(doc)] == ["s2-1"]
+    assert notice(doc).attrs["data-fate"] == "corrected", "only that the issue was corrected"
+
+
+def test_an_old_link_to_an_edited_item_shows_the_new_text_with_a_link_to_the_first(
+    corrected_client,
+):
+    doc = page(corrected_client, f"/items/{EDITED_ISSUE}/s1-3")
+
+    [target] = targets(doc)
+    assert target.attrs["id"] == "s1-3" and "200余人" in target.find(cls="item-text").words
+    said = notice(doc)
+    assert said.attrs["data-fate"] == "changed" and "有改动" in said.words
+    original = said.find("a", cls="as-published").attrs["href"]
+    assert original == f"/issues/{EDITED_ISSUE}/v1#s1-3"
+    first = page(corrected_client, original.split("#")[0])
+    assert "100余人" in first.by_id("s1-3").find(cls="item-text").words
+    assert notice(first).attrs["data-fate"] == "earlier"
+
+
+def test_an_old_link_to_a_removed_item_shows_it_as_it_was_with_a_notice(corrected_client):
+    doc = page(corrected_client, f"/items/{REMOVED_ISSUE}/s1-3")
+
+    [target] = targets(doc)
+    assert "100余人" in target.find(cls="item-text").words, "the text as first published"
+    said = notice(doc)
+    assert said.attrs["data-fate"] == "removed" and "删去" in said.words
+    assert said.find("a", cls="current").attrs["href"] == f"/issues/{REMOVED_ISSUE}"
+    assert "s1-3" not in [
+        n.attrs.get("id") for n in page(corrected_client, f"/issues/{REMOVED_ISSUE}").iter()
+    ]
+
+
+@pytest.mark.parametrize("issue_id", CORRECTED)
+def test_a_corrected_issue_says_so_and_lists_every_version_to_view(corrected_client, issue_id):
+    doc = page(corrected_client, f"/issues/{issue_id}")
+
+    said = notice(doc)
+    assert said.attrs["data-fate"] == "corrected"
+    assert re.search(r"本期已更正（\d{4}年\d{1,2}月\d{1,2}日）", said.words)
+    versions = doc.find("section", cls="versions").find_all("li")
+    assert [v.attrs["data-version"] for v in versions] == ["1", "2"]
+    assert [v.find("a").attrs["href"] for v in versions] == [
+        f"/issues/{issue_id}/v1",
+        f"/issues/{issue_id}",
+    ]
+    assert "week-" in versions[0].words and "（更正）" in versions[1].words, "each with its file"
+    for version in (1, 2):
+        data = api(corrected_client, f"/api/issues/{issue_id}/v{version}")
+        assert (data["version"], data["current_version"]) == (version, 2)
+        assert [v["version"] for v in data["versions"]] == [1, 2]
+
+
+def test_the_first_version_s_page_and_json_are_as_first_published(corrected_client):
+    doc = page(corrected_client, f"/issues/{INSERTED_ISSUE}/v1")
+    data = api(corrected_client, f"/api/issues/{INSERTED_ISSUE}/v1")
+
+    anchors = [n.attrs["id"] for n in doc.find_all("li", cls="item")]
+    assert anchors == [i["anchor"] for s in data["sections"] for i in walk(s["items"])]
+    assert len(anchors) == 13 and INSERTED[3:] not in doc.find("main").words
+    assert data["url"] == f"/issues/{INSERTED_ISSUE}/v1"
+    assert data["sections"][0]["items"][1]["url"] == f"/items/{INSERTED_ISSUE}/s1-2"
+    said = notice(doc)
+    assert said.attrs["data-fate"] == "earlier" and "更正前的第1版" in said.words
+    assert said.find("a", cls="current").attrs["href"] == f"/issues/{INSERTED_ISSUE}"
+    assert doc.find("link", rel="alternate").attrs["href"] == f"/api/issues/{INSERTED_ISSUE}/v1"
+
+
+def test_the_current_version_named_is_the_issue_page_and_no_version_beyond_exists(
+    corrected_client,
+):
+    response = corrected_client.get(f"/issues/{INSERTED_ISSUE}/v2")
+    assert response.status_code == 302
+    assert path_of(response.headers["Location"]) == f"/issues/{INSERTED_ISSUE}"
+    for url in (f"/issues/{INSERTED_ISSUE}/v3", f"/issues/{INSERTED_ISSUE}/v0"):
+        assert corrected_client.get(url).status_code == 404
+    assert "没有第3版" in page(corrected_client, f"/issues/{INSERTED_ISSUE}/v3", 404).words
+    page(corrected_client, f"/items/{INSERTED_ISSUE}/s1-4", 404)  # the first version had none
+    page(corrected_client, f"/items/{INSERTED_ISSUE}/v3/s1-1", 404)
+
+
+def test_api_item_of_an_old_link_says_what_the_correction_made_of_it(corrected_client):
+    moved = api(corrected_client, f"/api/items/{INSERTED_ISSUE}/s1-2")
+    assert (moved["item_id"], moved["url"]) == (
+        f"{INSERTED_ISSUE}/v2/s1-3",
+        f"/items/{INSERTED_ISSUE}/v2/s1-3",
+    )
+    assert moved["correction"]["status"] == "moved"
+    assert moved["correction"]["link"] == {
+        "version": 1, "anchor": "s1-2", "url": f"/items/{INSERTED_ISSUE}/s1-2",
+    }  # fmt: skip
+    removed = api(corrected_client, f"/api/items/{REMOVED_ISSUE}/s1-3")
+    assert (
+        removed["correction"]["status"] == "removed"
+        and removed["correction"]["current_url"] is None
+    )
+    assert removed["url"] == f"/items/{REMOVED_ISSUE}/s1-3" and "100余人" in removed["text"]
+    current = api(corrected_client, f"/api/items/{INSERTED_ISSUE}/v2/s1-2")
+    assert current["correction"] is None and INSERTED[3:] in current["text"]
+
+
+def test_search_finds_the_current_version_with_its_versioned_links(corrected_client):
+    found = api(corrected_client, f'/api/search?q="{INSERTED[3:20]}"')
+
+    assert [h["url"] for h in found["hits"]] == [f"/items/{INSERTED_ISSUE}/v2/s1-2"]
+    edited = api(corrected_client, '/api/search?q="200余人"&limit=100')["hits"]
+    assert f"/items/{EDITED_ISSUE}/v2/s1-3" in [h["url"] for h in edited]
+    assert all("/v1/" not in h["url"] for h in edited)
+
+
+def test_links_mean_the_same_after_a_reindex_and_a_restart(corrected):
+    client, data = corrected
+    links = [
+        f"/items/{INSERTED_ISSUE}/s1-2",
+        f"/items/{EDITED_ISSUE}/s1-3",
+        f"/items/{REMOVED_ISSUE}/s1-3",
+    ]
+    before = [api(client, "/api" + link) for link in links]
+    with Archive(Config.load(data)) as archive:
+        archive.reindex()
+    restarted = create_app(Config.load(data))
+    try:
+        again = [api(restarted.test_client(), "/api" + link) for link in links]
+    finally:
+        archive_of(restarted).close()
+
+    assert [strip_related(a) for a in again] == [strip_related(b) for b in before]
+
+
+def strip_related(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k != "related"}

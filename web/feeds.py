@@ -38,9 +38,7 @@ def search_feed():
         search_request,
         self_link=absolute(url_for("feeds.search", **params)),
         page_link=absolute(url_for("search.page", **params)),
-        link=lambda issue_id, anchor: absolute(
-            url_for("issues.item", issue_id=issue_id, anchor=anchor)
-        ),
+        link=lambda path: absolute(request.script_root + path),
     )
     return Response(atom_feed(feed), mimetype="application/atom+xml")
 
@@ -51,7 +49,7 @@ def search_feed_of(
     search_request: SearchRequest,
     self_link: str,
     page_link: str,
-    link: Callable[[str, str], str],
+    link: Callable[[str], str],
 ) -> Feed:
     """The feed of a search: its newest FEED_SIZE items (for the web and the CLI)."""
     result = search(
@@ -63,14 +61,14 @@ def search_feed_of(
     for hit in result.hits:
         if hit.issue_id not in issues:
             issues[hit.issue_id] = store.load(hit.issue_id)
-            source = store.source_of_issue(hit.issue_id)
-            received[hit.issue_id] = _received(source.ingested_at if source else None)
+            known = store.versions(hit.issue_id)  # a correction is received anew
+            received[hit.issue_id] = _received(known[-1].received_at if known else None)
         issue = issues[hit.issue_id]
-        if issue is None or issue.find(hit.anchor) is None:  # replaced since: the next poll has it
-            continue
+        if issue is None or issue.find(hit.anchor) is None or issue.item_url(hit.anchor) != hit.url:
+            continue  # replaced or corrected since the index was written: the next poll has it
         entries.append(
             FeedEntry(
-                link=link(hit.issue_id, hit.anchor),
+                link=link(hit.url),
                 title=issue.citation(hit.anchor),
                 text=hit.text,
                 updated=received[hit.issue_id],

@@ -15,7 +15,6 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from archive.departments import gazetteer
 from archive.figure_store import FigurePoint
 from archive.figures import SERIES_BY_KEY, TOPICS, Series, flag_outliers
-from archive.model import item_url
 from archive.store import Store
 
 from .context import absolute, get_store
@@ -172,10 +171,10 @@ def csv_all():
     return _csv_response(all_figures_csv(get_store(), _links()), "figures")
 
 
-def _links() -> Callable[[str, str], str]:
-    """Absolute permalinks for this request (the root worked out once: a CSV has thousands)."""
+def _links() -> Callable[[str], str]:
+    """Absolute permalinks (of paths) for this request (the root worked out once: a CSV has thousands)."""
     root = absolute(request.script_root)
-    return lambda issue_id, anchor: root + item_url(issue_id, anchor)
+    return lambda path: root + path
 
 
 def _csv_response(text: str, name: str) -> Response:
@@ -186,7 +185,7 @@ def _csv_response(text: str, name: str) -> Response:
     )
 
 
-def all_figures_csv(store: Store, link: Callable[[str, str], str]) -> str:
+def all_figures_csv(store: Store, link: Callable[[str], str]) -> str:
     """Every point of every series, as one CSV."""
     points: list[FigurePoint] = []
     flags: dict = {}
@@ -197,7 +196,7 @@ def all_figures_csv(store: Store, link: Callable[[str, str], str]) -> str:
     return figures_csv(points, flags, link)
 
 
-def figures_csv(points: list[FigurePoint], flags: dict, link: Callable[[str, str], str]) -> str:
+def figures_csv(points: list[FigurePoint], flags: dict, link: Callable[[str], str]) -> str:
     """Points as CSV text with a UTF-8 BOM (so that Excel reads the Chinese as UTF-8)."""
     out = io.StringIO()
     out.write("\ufeff")
@@ -216,8 +215,8 @@ def figures_csv(points: list[FigurePoint], flags: dict, link: Callable[[str, str
                 f.period_start.isoformat() if f.period_start else "",
                 f.period_end.isoformat(),
                 p.issue_title,
-                f"{f.issue_id}/{f.anchor}",
-                link(f.issue_id, f.anchor),
+                f.item_id,
+                link(f.url),
                 flags.get(f.key, ""),
             ]
         )

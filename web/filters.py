@@ -65,10 +65,21 @@ def local_time(stamp: str | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def local_day(stamp: str | None) -> str:
+    """An ISO time stamp (stored in UTC) as the day it was in the server's time zone: 2024年9月25日."""
+    if not stamp:
+        return ""
+    try:
+        return cn_date(datetime.fromisoformat(stamp).astimezone().date())
+    except ValueError:
+        return stamp
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["basename"] = lambda path: PurePath(path).name
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
     app.jinja_env.globals["cn_span"] = cn_span

@@ -18,7 +18,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from archive.model import Attachment, Issue
+from archive.model import Attachment
+from archive.records import ItemLink
 from indexer.analysis import flat, query_words, segmenter
 from indexer.index import SearchIndex
 from indexer.search import Hit, SearchRequest, search
@@ -115,17 +116,15 @@ def _count(index: SearchIndex, query: str) -> int:
 
 
 def item_with_related(
-    index: SearchIndex, issue: Issue, anchor: str, frequencies: dict[str, int] | None = None
-) -> dict | None:
-    """An item's JSON (Issue.item_to_json) with its related items, as /api/items and
-    `bulletins show ID/ANCHOR --json` give it; None for no such item."""
-    data = issue.item_to_json(anchor)
-    if data is None:
-        return None
+    index: SearchIndex, followed: ItemLink, frequencies: dict[str, int] | None = None
+) -> dict:
+    """An item a link leads to (ItemLink.to_json: the item, and what a correction made of it)
+    with its related items, as /api/items and `bulletins show ID/ANCHOR --json` give it."""
+    issue, anchor = followed.issue, followed.shown_anchor
     _, node = issue.find(anchor)
     related = (
         []
         if isinstance(node, Attachment)
         else related_items(index, issue.issue_id, node.text, node.departments, frequencies)
     )
-    return {**data, "related": [r.to_json() for r in related]}
+    return {**followed.to_json(), "related": [r.to_json() for r in related]}

@@ -8,15 +8,14 @@ that search, up to MAX_ITEMS. `group=issue|department` and `title` shape it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
-from archive.model import Attachment, Issue
+from archive.model import Attachment, Issue, parse_ref
 from archive.store import Store
 from indexer.index import SearchIndex
 from indexer.search import SearchRequest, search
@@ -29,7 +28,6 @@ bp = Blueprint("reports", __name__)
 
 MAX_ITEMS = 500
 MAX_TITLE = 100
-_ITEM_ID = re.compile(r"^(?:weekly|monthly)-[0-9-]{7,10}/(?:s\d{1,3}(?:-\d{1,3}){1,3}|a\d{1,3})$")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -59,8 +57,8 @@ def report_from_request() -> Report:
         abort(404, f"没有编号为 {error} 的条目。")
 
 
-def _link(issue_id: str, anchor: str) -> str:
-    return absolute(url_for("issues.item", issue_id=issue_id, anchor=anchor))
+def _link(path: str) -> str:
+    return absolute(request.script_root + path)
 
 
 def build_report(
@@ -70,7 +68,7 @@ def build_report(
     search_request: SearchRequest | None,
     group: str,
     title: str,
-    link: Callable[[str, str], str],
+    link: Callable[[str], str],
 ) -> Report:
     """The report of chosen items (`ids`, in order) or of every hit of a search (for the web and the CLI)."""
     if ids:
@@ -93,26 +91,28 @@ def build_report(
     )
 
 
-def load_items(store: Store, ids: list[str], link: Callable[[str, str], str]) -> list[ReportItem]:
+def load_items(store: Store, ids: list[str], link: Callable[[str], str]) -> list[ReportItem]:
     """The items of these ids, in this order (each once), read from the archive.
 
-    ValueError (in Chinese) for too many or a malformed id; ItemNotFound for an id of no item.
+    An id names an item in one version, as a link does (weekly-2024-09-09/s2-1 as first
+    published, …/v2/s2-1 in the second): an item since corrected is reported as it is
+    now, one since removed as it was. ValueError (in Chinese) for too many or a malformed
+    id; ItemNotFound for an id of no item.
     """
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_ITEMS:
         raise ValueError(f"一次最多导出 {MAX_ITEMS} 条，所选为 {len(ids)} 条")
-    issues: dict[str, Issue | None] = {}
     items = []
     for item_id in ids:
-        if not _ITEM_ID.match(item_id):
+        ref = parse_ref(item_id) if len(item_id) <= 60 else None
+        if ref is None or ref[2] is None:
             raise ValueError(f"条目编号格式有误：{item_id[:60]}（应如 weekly-2024-09-09/s2-1）")
-        issue_id, anchor = item_id.split("/")
-        if issue_id not in issues:
-            issues[issue_id] = store.load(issue_id)
-        issue = issues[issue_id]
-        if issue is None or issue.find(anchor) is None:
+        issue_id, version, anchor = ref
+        followed = store.follow(issue_id, version, anchor)
+        if followed is None:
             raise ItemNotFound(item_id)
-        items.append(report_item(issue, anchor, link(issue_id, anchor)))
+        path = followed.current_url or followed.url
+        items.append(report_item(followed.issue, followed.shown_anchor, link(path)))
     return items
 
 

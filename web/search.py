@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from archive.departments import Department, gazetteer
 from indexer.search import SearchRequest, SearchResult
@@ -67,9 +67,7 @@ def export():
     result = get_archive().search(replace(search_request, page=1, limit=EXPORT_LIMIT), facets=False)
     text = hits_csv(
         result.hits,
-        lambda hit: url_for(
-            "issues.item", issue_id=hit.issue_id, anchor=hit.anchor, _external=True
-        ),
+        lambda hit: request.url_root.rstrip("/") + hit.url,
     )
     return Response(
         text,
