@@ -148,12 +148,16 @@ class ItemRecord:
     version: int = 1  # of its issue: the current one
 
     @property
+    def item_id(self) -> str:
+        return item_id(self.issue_id, self.anchor, self.version)
+
+    @property
     def url(self) -> str:
         return item_url(self.issue_id, self.anchor, self.version)
 
     def to_json(self) -> dict:
         return {
-            "item_id": item_id(self.issue_id, self.anchor, self.version),
+            "item_id": self.item_id,
             "issue_id": self.issue_id,
             "url": self.url,
             "issue_title": self.issue_title,

@@ -404,7 +404,7 @@ def figures(archive: Archive, series: str | None, dept: str | None, output: str)
             who = f"{f.department}  " if f.department else ""
             click.echo(
                 f"{start}..{f.period_end}  {who}{f.value:g} {f.unit}（{f.printed}）  "
-                f"{p.issue_title} [{f.issue_id}/{f.anchor}]" + (f"  ！{flag}" if flag else "")
+                f"{p.issue_title} [{f.item_id}]" + (f"  ！{flag}" if flag else "")
             )
 
 

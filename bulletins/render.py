@@ -226,6 +226,6 @@ def department(report: DepartmentReport) -> str:
         )
     for i in report.items:
         label = f" {i.label}" if i.label else ""
-        out.append(f"\n{i.issue_title} · {i.section_title}{label}  [{i.issue_id}/{i.anchor}]")
+        out.append(f"\n{i.issue_title} · {i.section_title}{label}  [{i.item_id}]")
         out.append(f"   {span(i.date_from, i.date_to)}  {' '.join(i.text.split())[:80]}…")
     return "\n".join(out)

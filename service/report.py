@@ -31,6 +31,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from archive.model import item_id
+
 from .xmltext import xml_safe
 
 GROUPINGS = ("issue", "department")
@@ -69,10 +71,11 @@ class ReportItem:
     departments: tuple[str, ...] = ()
     dates: str = ""  # the span the item reports, as shown: "2024年9月11日"
     anchor: str = ""  # its place in the issue ("s2-3"), when it came from the archive
+    version: int = 1  # the version of its issue it was read from (a corrected issue's are 2, 3 …)
 
     def to_json(self) -> dict:
         return {
-            "item_id": f"{self.issue_id}/{self.anchor}" if self.anchor else None,
+            "item_id": item_id(self.issue_id, self.anchor, self.version) if self.anchor else None,
             "issue_id": self.issue_id,
             "issue_title": self.issue_title,
             "citation": self.citation,

@@ -481,6 +481,18 @@ def test_search_finds_the_current_version_with_its_versioned_links(corrected_cli
     assert all("/v1/" not in h["url"] for h in edited)
 
 
+def test_a_report_of_old_links_names_the_version_each_item_was_read_from(corrected_client):
+    chosen = [f"{INSERTED_ISSUE}/s1-2", f"{REMOVED_ISSUE}/s1-3"]
+    data = api(corrected_client, "/api/report?" + "&".join(f"item={i}" for i in chosen))
+
+    items = [i for g in data["groups"] for i in g["items"]]
+    assert [(i["item_id"], i["url"]) for i in items] == [
+        (f"{INSERTED_ISSUE}/v2/s1-3", f"{HOST}/items/{INSERTED_ISSUE}/v2/s1-3"),  # moved: as now
+        (f"{REMOVED_ISSUE}/s1-3", f"{HOST}/items/{REMOVED_ISSUE}/s1-3"),  # removed: as it was
+    ]
+    assert "100余人" in items[1]["text"]
+
+
 def test_links_mean_the_same_after_a_reindex_and_a_restart(corrected):
     client, data = corrected
     links = [

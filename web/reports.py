@@ -122,7 +122,13 @@ def report_item(issue: Issue, anchor: str, link: str) -> ReportItem:
     if isinstance(node, Attachment):  # a table: its title and one line per row, as search reads it
         text = node.text
         return ReportItem(
-            text, issue.citation(anchor), link, issue.issue_id, issue.title, anchor=anchor
+            text,
+            issue.citation(anchor),
+            link,
+            issue.issue_id,
+            issue.title,
+            anchor=anchor,
+            version=issue.version,
         )
     return ReportItem(
         text=node.text,
@@ -133,6 +139,7 @@ def report_item(issue: Issue, anchor: str, link: str) -> ReportItem:
         departments=tuple(node.departments),
         dates=cn_span(node.date_from, node.date_to),
         anchor=anchor,
+        version=issue.version,
     )
 
 
