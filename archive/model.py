@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .dates import month_span
 
@@ -75,6 +75,57 @@ def parse_ref(text: str) -> tuple[str, int | None, str | None] | None:
 
 def department_url(short_name: str) -> str:
     return f"/departments/{short_name}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an item is, as a Chinese office writes it in a report: the issue (with its
+    publication date), then the place in it (section, item, the item's own date)."""
+
+    issue: str  # 《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）
+    place: str  # 一、智慧政务能力提升项目推进情况 第（二）项（2024年9月11日）
+
+    @property
+    def text(self) -> str:
+        return self.issue + self.place
+
+    def with_link(self, url: str) -> str:
+        """The citation followed by the item's absolute link, as 复制引用 copies it."""
+        return f"{self.text} {url}"
+
+
+def item_place(labels: list[str]) -> str:
+    """An item's place by its labels, outermost first: ["（二）"] -> 第（二）项,
+    ["（二）", "1."] -> 第（二）项第1点, ["1."] -> 第1项; an unnumbered paragraph has none."""
+    words = ("项", "点")
+    parts = []
+    for depth, label in enumerate(labels):
+        if not label:
+            continue
+        shown = label.rstrip(".．、")
+        parts.append(f"第{shown}{words[depth]}" if depth < len(words) else shown)
+    return "".join(parts)
+
+
+def cn_date(day: date) -> str:
+    """2024-09-23 -> 2024年9月23日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_span(start: date, end: date | None) -> str:
+    """A date span as the bulletins print it: 2024年9月11日, 2024年9月9日—9月14日,
+    2025年1月 (a whole month), 2024年12月30日—2025年1月3日."""
+    if end is None or end == start:
+        return cn_date(start)
+    if start.day == 1 and (start.year, start.month) == (end.year, end.month) and _month_end(end):
+        return f"{start.year}年{start.month}月"
+    if start.year == end.year:
+        return f"{cn_date(start)}—{end.month}月{end.day}日"
+    return f"{cn_date(start)}—{cn_date(end)}"
+
+
+def _month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).month != day.month
 
 
 @dataclass
@@ -361,23 +412,45 @@ class Issue:
             "citation": self.citation(anchor),
         }
 
-    def citation(self, anchor: str) -> str | None:
-        """How to cite one item: 《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）."""
+    @property
+    def source_line(self) -> str:
+        """The issue as a report cites it: its title with the publication date inside the
+        brackets, 《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）."""
+        published = f"{cn_date(self.published)}印发" if self.published else ""
+        if not published:
+            return self.title
+        if self.title.endswith("）"):
+            return f"{self.title[:-1]}，{published}）"
+        return f"{self.title}（{published}）"
+
+    def cite(self, anchor: str) -> Citation | None:
+        """How to cite one item, sub-item or attachment (None if the issue has no such anchor)."""
         found = self.find(anchor)
         if found is None:
             return None
         section, node = found
         if isinstance(node, Attachment):
-            return f"{self.title}附件{node.number}：{node.title}"
-        labels = []
+            return Citation(self.source_line, f"附件{node.number}：{node.title}")
         path = anchor.split("-")
-        items = section.items
+        items, labels = section.items, []
         for depth in range(1, len(path)):
             prefix = "-".join(path[: depth + 1])
             current = next(i for i in items if i.anchor == prefix)
             labels.append(current.label)
             items = current.children
-        return f"{self.title}{section.heading}{''.join(labels)}"
+        place = section_heading(section.number, section.title)
+        where = item_place(labels)
+        if where:
+            place += " " + where
+        if (node.date_from, node.date_to) != (self.period_start, self.period_end) and node.date_from:
+            place += f"（{cn_span(node.date_from, node.date_to)}）"
+        return Citation(self.source_line, place)
+
+    def citation(self, anchor: str) -> str | None:
+        """The citation's text: 《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）
+        一、智慧政务能力提升项目推进情况 第（二）项（2024年9月11日）."""
+        found = self.cite(anchor)
+        return found.text if found else None
 
     def item_id(self, anchor: str) -> str:
         """The id of one of its items, in this version ("weekly-2024-09-09/v2/s2-3")."""

@@ -249,7 +249,8 @@ def test_show_of_an_item_prints_its_citation_permalink_and_text(runner, archive)
     citation, permalink, blank, text, meta = out.splitlines()[:5]
     assert (
         citation
-        == "《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）"
+        == "《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）"
+        "一、智慧政务能力提升项目推进情况 第（二）项（2024年9月11日）"
     )
     assert permalink == "/items/weekly-2024-09-09/s1-2" and blank == ""
     assert text.startswith("（二）9月11日，")

@@ -15,7 +15,10 @@ from brief import ISSUE_KEYS, ITEM_KEYS, MONTHLY_01, MONTHLY_06, WEEKLY_01, WEEK
 from bulletingen import EDITED_ISSUE, INSERTED, INSERTED_ISSUE, REMOVED_ISSUE
 from dom import HOST, Node, api, page, path_of
 
-CITATION_S1_2 = "《窗口工作周报》2024年第37期（总第508期）一、智慧政务能力提升项目推进情况（二）"
+CITATION_S1_2 = (
+    "《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）"
+    "一、智慧政务能力提升项目推进情况 第（二）项（2024年9月11日）"
+)
 
 
 # --- the issue list ---------------------------------------------------------------
@@ -152,11 +155,9 @@ def test_the_citation_names_the_issue_section_and_item(client):
         return doc.by_id(anchor).find("button", data_copy="citation").attrs["data-citation"]
 
     assert citation("s1-2") == CITATION_S1_2
-    assert citation("s2-1") == "《窗口工作周报》2024年第37期（总第508期）二、政务工作动态"
-    assert (
-        citation("s6-2-1")
-        == "《窗口工作周报》2024年第37期（总第508期）六、综窗改革攻坚行动（二）1."
-    )
+    issue = "《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）"
+    assert citation("s2-1") == issue + "二、政务工作动态"
+    assert citation("s6-2-1") == issue + "六、综窗改革攻坚行动 第（二）项第1点"
 
 
 def test_the_attachment_is_a_table_with_tied_rows_left_without_a_number(client):
@@ -182,7 +183,8 @@ def test_the_attachment_is_a_table_with_tied_rows_left_without_a_number(client):
     citation = block.find("button", data_copy="citation").attrs["data-citation"]
     assert (
         citation
-        == "《窗口工作周报》2024年第1期（总第472期）附件1：2023年11月省政务服务大厅进驻部门（单位）窗口考核结果"
+        == "《窗口工作周报》2024年第1期（总第472期，2024年1月16日印发）"
+        "附件1：2023年11月省政务服务大厅进驻部门（单位）窗口考核结果"
     )
 
 
@@ -283,7 +285,7 @@ def test_api_item_gives_the_item_with_its_citation_and_permalink(client):
 
 def test_api_item_of_a_sub_item_and_of_an_attachment(client):
     sub = api(client, f"/api/items/{WEEKLY_37}/s6-2-1")
-    assert sub["label"] == "1." and sub["citation"].endswith("六、综窗改革攻坚行动（二）1.")
+    assert sub["label"] == "1." and sub["citation"].endswith("六、综窗改革攻坚行动 第（二）项第1点")
 
     attachment = api(client, f"/api/items/{WEEKLY_01}/a1")
     assert attachment["url"] == f"/items/{WEEKLY_01}/a1"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date, datetime
 from pathlib import PurePath
 
 from flask import Flask
 
+from archive import model
 from indexer.highlight import snippet
 
 KIND_LABELS = {"weekly": "周报", "monthly": "月报"}
@@ -22,25 +22,13 @@ def as_date(value) -> date | None:
 def cn_date(value) -> str:
     """2024-09-09 -> 2024年9月9日."""
     day = as_date(value)
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+    return model.cn_date(day) if day else ""
 
 
 def cn_span(start, end) -> str:
-    """A date span as the bulletins print it: 9月9日 / 9月9日—9月14日 / 2025年1月."""
-    first, last = as_date(start), as_date(end)
-    if first is None:
-        return ""
-    if last is None or last == first:
-        return cn_date(first)
-    if first.day == 1 and _month_end(last) and (first.year, first.month) == (last.year, last.month):
-        return f"{first.year}年{first.month}月"
-    if first.year == last.year:
-        return f"{first.year}年{first.month}月{first.day}日—{last.month}月{last.day}日"
-    return f"{cn_date(first)}—{cn_date(last)}"
-
-
-def _month_end(day: date) -> bool:
-    return day.day == monthrange(day.year, day.month)[1]
+    """A date span as the bulletins print it (the model's, for values from JSON or templates)."""
+    first = as_date(start)
+    return model.cn_span(first, as_date(end)) if first else ""
 
 
 def filesize(size: int | None) -> str:
