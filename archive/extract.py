@@ -147,7 +147,10 @@ def _try(data: bytes, encoding: str) -> str | None:
 
 
 def pdf_text(data: bytes, name: str) -> str:
-    """The text of a PDF, line by line in reading order, pages joined by "\\n".
+    """The text of a PDF, line by line in reading order; pages parted by a form feed line.
+
+    The form feed ("\\f" alone on a line) keeps the page an item starts on
+    recoverable (the parser reads it, repair drops it with the blank lines).
 
     Why not pdfminer's own layout analysis: its text boxes reorder the columns of
     the bulletins' tables and sometimes merge lines. Lines are rebuilt here from
@@ -159,7 +162,7 @@ def pdf_text(data: bytes, name: str) -> str:
         raise ExtractError(name, "pdf_encrypted") from exc
     except Exception as exc:  # pdfminer raises anything from PDFSyntaxError to KeyError
         raise ExtractError(name, "pdf_damaged") from exc
-    text = "\n".join("\n".join(lines) for lines in pages if lines)
+    text = "\n\f\n".join("\n".join(lines) for lines in pages)
     if not text.strip():
         raise ExtractError(name, "pdf_scanned")
     return text

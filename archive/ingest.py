@@ -122,6 +122,8 @@ def _in_order(
                 outcome = _record(store, read, next(parsed))
             if outcome.problem and Path(outcome.path).exists():  # a file gone is not one to list
                 _remember(store, read, outcome)
+            if outcome.problem and isinstance(read, _Read) and not store.refers_to(read.sha):
+                store.originals.discard(read.sha)
         except sqlite3.Error as error:  # disk full, a lock held too long: this file is not stored
             key = read.key if isinstance(read, _Read) else read.path
             outcome = Outcome(key, "failed", problem=Problem("store_error", str(error)))
@@ -149,6 +151,10 @@ def _read(store: Store, path: Path, max_bytes: int, problems: set[str]) -> _Read
     except OSError as error:
         return Outcome(key, "failed", problem=Problem("unreadable", str(error.strerror or error)))
     sha = hashlib.sha256(data).hexdigest()
+    try:
+        store.originals.keep(data, sha)  # also for an unchanged file stored before copies were kept
+    except OSError as error:
+        return Outcome(key, "failed", problem=Problem("store_error", str(error.strerror or error)))
     known = store.source(key)
     if known and known.sha256 == sha and known.issue_id:
         if key in problems:  # a bad version was put back to the stored one

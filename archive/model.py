@@ -139,6 +139,7 @@ class Item:
     date_to: date | None = None
     mentions: dict[str, int] = field(default_factory=dict)  # department short name -> count
     children: list[Item] = field(default_factory=list)
+    page: int | None = None  # of the PDF, where the item starts; None for a text file
 
     @property
     def departments(self) -> list[str]:
@@ -160,6 +161,7 @@ class Item:
             "date_to": iso(self.date_to),
             "departments": self.departments,
             "text": self.text,
+            "page": self.page,
             "children": [c.to_json(issue_id, version) for c in self.children],
         }
 
@@ -225,6 +227,7 @@ class Attachment:
     columns: list[str] = field(default_factory=list)
     rows: list[AttachmentRow] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # printed lines that are not table rows
+    page: int | None = None  # of the PDF, where the attachment starts; None for a text file
 
     @property
     def anchor(self) -> str:
@@ -277,6 +280,7 @@ class Attachment:
             "columns": self.columns,
             "rows": [r.to_json() for r in self.rows],
             "lines": self.lines,
+            "page": self.page,
         }
 
 

@@ -26,7 +26,7 @@ from .repair import (
     looks_unfinished,
     measure,
     normalise_line,
-    physical_lines,
+    paged_lines,
     separator,
 )
 
@@ -45,7 +45,9 @@ _QUOTES = str.maketrans({'"': None, "「": "“", "」": "”", "『": "“", "�
 
 def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
     """Text of one bulletin (as extracted) -> Issue with dates and departments."""
-    lines = physical_lines(text)
+    paged = paged_lines(text)
+    lines = [line for _, line in paged]
+    pages = [page for page, _ in paged] if "\f" in text else [None] * len(paged)
     if not lines:
         raise ParseError("no_text")
     start = _first_section(lines)
@@ -55,6 +57,7 @@ def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
     masthead = _read_masthead(lines[:start])
     body = _Body(layout)
     for index in range(start, len(lines)):
+        body.page = pages[index]
         body.feed(lines[index], last=index == len(lines) - 1)
     sections = body.finish()
     issue = _identify(masthead, sections)
@@ -193,6 +196,8 @@ class _Body:
         self.footer_text: dict[str, _Text] = {}
         self.previous = ""
         self.wrapped_title: str | None = None  # "section" or "attachment" whose title may go on
+        self.page: int | None = None  # of the line being fed (a PDF's; None for a text)
+        self.lead_page: int | None = None
 
     def feed(self, line: str, *, last: bool = False) -> None:
         found = grammar.match(grammar.BODY_RULES, line) if not ends_open(self.previous) else None
@@ -270,7 +275,7 @@ class _Body:
         )
         label = _label_text(style, raw)
         text = m["text"].strip()
-        item = Item(anchor=anchor, label=label, text="")
+        item = Item(anchor=anchor, label=label, text="", page=self.page)
         siblings.append(item)
         title = is_title(text, self.layout) and not self.layout.is_full(line)
         opened = _Open(style, number, item, _Text(self.layout, text, title=title))
@@ -292,7 +297,9 @@ class _Body:
         if continues:
             current.lines.append(m.group(0))
         else:
-            self.attachments.append(Attachment(number=len(self.attachments) + 1, title=title))
+            self.attachments.append(
+                Attachment(number=len(self.attachments) + 1, title=title, page=self.page)
+            )
         self.state = "attachment"
         self.target = None
 
@@ -331,7 +338,8 @@ class _Body:
         elif self.target is not None:
             self.target.add(line)
         elif self.sections:
-            self.lead = self.lead or _Text(self.layout)
+            if self.lead is None:
+                self.lead, self.lead_page = _Text(self.layout), self.page
             self.lead.add(line)
             self.target = self.lead
         elif self.state == "footer" and self.footer_field:
@@ -368,10 +376,17 @@ class _Body:
             number = section.number
             if section.items:
                 section.items.insert(
-                    0, Item(anchor=f"s{number}-0", label="", text=self.lead.value())
+                    0,
+                    Item(
+                        anchor=f"s{number}-0", label="", text=self.lead.value(), page=self.lead_page
+                    ),
                 )
             else:
-                section.items.append(Item(anchor=f"s{number}-1", label="", text=self.lead.value()))
+                section.items.append(
+                    Item(
+                        anchor=f"s{number}-1", label="", text=self.lead.value(), page=self.lead_page
+                    )
+                )
         self.lead = None
         self.target = None
 

@@ -65,9 +65,20 @@ def _normalise_spaces(text: str) -> str:
 
 def physical_lines(text: str) -> list[str]:
     """Non-blank lines of a document, normalised, in order."""
+    return [line for _, line in paged_lines(text)]
+
+
+def paged_lines(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines of a document, normalised, in order, each with the page it is on:
+    the extraction parts a PDF's pages by form feeds (1 for a text without any)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (normalise_line(line) for line in text.split("\n"))
-    return [line for line in lines if line.strip()]
+    page, out = 1, []
+    for raw in text.split("\n"):
+        page += raw.count("\f")
+        line = normalise_line(raw)
+        if line.strip():
+            out.append((page, line))
+    return out
 
 
 def display_width(text: str) -> int:

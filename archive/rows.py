@@ -88,6 +88,7 @@ def to_rows(issue: Issue, source: Source) -> IssueRows:
                         "text": item.text,
                         "date_from": _iso(item.date_from),
                         "date_to": _iso(item.date_to),
+                        "page": item.page,
                     }
                 )
                 rows.item_departments.extend(
@@ -102,6 +103,7 @@ def to_rows(issue: Issue, source: Source) -> IssueRows:
                 "title": attachment.title,
                 "columns": json.dumps(attachment.columns, ensure_ascii=False),
                 "lines": json.dumps(attachment.lines, ensure_ascii=False),
+                "page": attachment.page,
             }
         )
         rows.attachment_rows.extend(
@@ -150,6 +152,7 @@ def from_rows(rows: IssueRows) -> Issue:
             date_from=_date(r["date_from"]),
             date_to=_date(r["date_to"]),
             mentions=mentions.get(r["item_id"], {}),
+            page=r.get("page"),
         )
         by_anchor[item.anchor] = item
         if r["parent_anchor"]:
@@ -163,6 +166,7 @@ def from_rows(rows: IssueRows) -> Issue:
             title=a["title"],
             columns=json.loads(a["columns"] or "[]"),
             lines=json.loads(a["lines"] or "[]"),
+            page=a.get("page"),
         )
         for a in sorted(rows.attachments, key=lambda a: a["number"])
     }

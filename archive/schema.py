@@ -164,7 +164,20 @@ def _versions(db: Database) -> None:
 
 
 FIGURES_STEP = "m003_figures"
-SCHEMA_VERSION = 4  # the number of steps above
+
+
+@MIGRATIONS(name="m005_pages")
+def _pages(db: Database) -> None:
+    """The page of its PDF an item or attachment starts on, for a link to it (schema 5).
+
+    Issues stored before have none (NULL) until their file is ingested again.
+    """
+    for table in ("items", "attachments"):
+        if "page" not in db[table].columns_dict:
+            db[table].add_column("page", int)
+
+
+SCHEMA_VERSION = 5  # the number of steps above
 
 
 def schema_version(db: Database) -> int | None:

@@ -22,7 +22,8 @@ from sqlite_utils import Database
 
 from . import versions
 from .figure_store import FigureReports, figure_rows
-from .model import Issue, Source, item_id
+from .model import Issue, Source, attachment_anchor, item_id
+from .originals import Originals
 from .records import ItemLink, ProblemRecord, SourceRecord, VersionedIssue, VersionRecord
 from .reports import Reports
 from .rows import TABLES, IssueRows, from_rows, to_rows
@@ -49,6 +50,20 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @cached_property
+    def originals(self) -> Originals:
+        """The copies of the files stored, by content, beside the archive file."""
+        return Originals(self.path.parent / "originals")
+
+    def refers_to(self, sha256: str) -> bool:
+        """Does anything stored come from a file with these bytes (so its copy must stay)?"""
+        row = self.db.execute(
+            """SELECT 1 FROM sources WHERE sha256 = ? AND issue_id IS NOT NULL
+               UNION ALL SELECT 1 FROM issues WHERE source_sha256 = ? LIMIT 1""",
+            [sha256, sha256],
+        ).fetchone()
+        return row is not None
 
     @cached_property
     def reports(self) -> Reports:

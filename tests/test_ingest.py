@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -374,6 +376,68 @@ def test_a_pdf_of_a_bulletin_ingests_to_the_same_issue_and_items(
     assert (outcome.status, outcome.issue_id) == ("added", IDS[stem])
     assert items_per_section(store, IDS[stem]) == items_per_section(ingested_store, IDS[stem])
     assert store.load(IDS[stem]).title == ingested_store.load(IDS[stem]).title
+    store.close()
+
+
+def test_each_item_of_a_pdf_knows_the_page_it_starts_on(tmp_path, corpus_texts):
+    """Read each page of the PDF on its own: an item's opening words are on the page it names."""
+    from pdfminer.high_level import extract_text
+
+    pdf = make_pdf(corpus_texts["2024-weekly-37"], tmp_path / "37.pdf", chars_per_line=28)
+    store = Store(tmp_path / "data" / "archive.db")
+    ingest_file(store, pdf)
+    pages = []
+    while text := extract_text(str(pdf), page_numbers=[len(pages)]):
+        pages.append(re.sub(r"\s+", "", text))
+
+    issue = store.load("weekly-2024-09-09")
+    starts = [(node.page, node.label + node.text) for _, node in issue.walk_items()]
+    assert len(pages) >= 2 and {page for page, _ in starts} == set(range(1, len(pages) + 1))
+    for page, text in starts:
+        assert re.sub(r"\s+", "", text)[:6] in pages[page - 1], (page, text[:20])
+    store.close()
+
+
+def test_items_of_a_text_file_have_no_page(ingested_store):
+    issue = ingested_store.load("weekly-2024-09-09")
+    assert {node.page for _, node in issue.walk_items()} == {None}
+
+
+def test_every_file_stored_is_kept_by_its_content_and_the_corpus_may_go(tmp_path, corpus_dir):
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "corpus"))
+    store = Store(tmp_path / "data" / "archive.db")
+    ingest_all(store, folder)
+    originals = {
+        issue_id: store.load(issue_id).source.sha256 for issue_id in store.issue_ids()
+    }
+    texts = {p.name: p.read_bytes() for p in folder.iterdir()}
+    shutil.rmtree(folder)
+
+    for issue_id, sha in originals.items():
+        data = store.originals.read(sha)
+        assert data is not None and hashlib.sha256(data).hexdigest() == sha
+    assert sorted(store.originals.read(sha) for sha in originals.values()) == sorted(texts.values())
+    assert sorted(p.name for p in (tmp_path / "data" / "originals").rglob("*") if p.is_file()) == (
+        sorted(originals.values())
+    )
+    store.close()
+
+
+def test_a_file_that_fails_leaves_no_copy_and_an_unchanged_file_gets_one(tmp_path, corpus_dir):
+    store = Store(tmp_path / "data" / "archive.db")
+    bad = tmp_path / "notes.txt"
+    bad.write_bytes(b"\x00\x01 not a bulletin" * 50)
+    good = corpus_dir / "2024-weekly-37.txt"
+    assert ingest_file(store, bad).status == "failed"
+    assert not (tmp_path / "data" / "originals").exists() or not any(
+        p.is_file() for p in (tmp_path / "data" / "originals").rglob("*")
+    )
+    assert ingest_file(store, good).status == "added"
+    sha = hashlib.sha256(good.read_bytes()).hexdigest()
+    store.originals.discard(sha)  # as in an archive from before copies were kept
+
+    assert ingest_file(store, good).status == "unchanged"
+    assert store.originals.read(sha) == good.read_bytes()
     store.close()
 
 

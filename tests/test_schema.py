@@ -14,7 +14,7 @@ from archive.schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate
 from archive.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-STEPS = ["m001_issues", "m002_problems", "m003_figures", "m004_versions"]
+STEPS = ["m001_issues", "m002_problems", "m003_figures", "m004_versions", "m005_pages"]
 
 
 def archive_of_schema(version: int, path: Path) -> Path:
@@ -77,6 +77,16 @@ def test_an_archive_of_an_earlier_schema_opens_with_its_issue_and_takes_new_ones
     assert stored_version(path) == str(SCHEMA_VERSION)
     assert ingest_file(store, corpus_dir / "2024-weekly-37.txt").status == "added"
     assert store.issue_ids() == ["weekly-2024-01-02", "weekly-2024-09-09"]
+    store.close()
+
+
+def test_the_items_of_an_archive_of_schema_2_have_no_page_until_ingested_again(tmp_path):
+    store = Store(archive_of_schema(2, tmp_path / "archive.db"))
+
+    issue = store.load("weekly-2024-01-02")
+
+    assert {node.page for _, node in issue.walk_items()} == {None}
+    assert issue.attachments[0].page is None
     store.close()
 
 
