@@ -135,3 +135,41 @@ def item_span(
 
 def _explicit(year: str | None, month: int, day: int) -> date | None:
     return safe_date(int(year), month, day) if year else None
+
+
+# A day as people type it into a date field, whatever their browser's locale shows:
+# 2024-09-01, 2024-9-1, 2024/9/1, 2024.9.1, 2024年9月1日; or a month (2024-09, 2024年9月) or a
+# year (2024, 2024年), which stand for their first day or, at the end of a range, their last.
+_TYPED_DAY = re.compile(
+    r"^(?P<y>\d{4})(?:年|(?=[-/.]|$))"
+    r"(?:[-/.]?(?P<m>\d{1,2})(?:月|(?=[-/.]|$))"
+    r"(?:[-/.]?(?P<d>\d{1,2})[日号]?)?)?$"
+)
+
+
+def typed_day(text: str, *, end: bool = False) -> date | None:
+    """The day a typed date means; a month or a year means its first day, or its last with
+    `end`. None when the text is no date (20240901 is none: a typo as often as a date)."""
+    cleaned = re.sub(r"\s+", "", text or "").translate(_FULLWIDTH_DIGITS)
+    found = _TYPED_DAY.match(cleaned)
+    if not found:
+        return None
+    year = int(found["y"])
+    if not date.min.year <= year <= date.max.year:
+        return None
+    if found["m"] is None:
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    month = int(found["m"])
+    if not 1 <= month <= 12:
+        return None
+    if found["d"] is None:
+        first, last = month_span(year, month)
+        return last if end else first
+    return safe_date(year, month, int(found["d"]))
+
+
+_FULLWIDTH_DIGITS = {c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)} | {
+    ord("－"): "-",
+    ord("／"): "/",
+    ord("．"): ".",
+}

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from .departments import Department, gazetteer
 from .figure_store import FigureReports
+from .lookup import IssueRef
 from .model import ATTACHMENT_SECTION, Source, iso, section_heading
 from .problems import Problem
 from .records import (
@@ -66,9 +67,21 @@ class Reports:
 
     # -- issues -----------------------------------------------------------
 
-    def summaries(self, limit: int = -1) -> list[IssueSummary]:
-        """Issues, newest period first (all of them, or the first `limit`)."""
-        return self._summaries("1", [], limit=limit)
+    def summaries(self, limit: int = -1, ref: IssueRef | None = None) -> list[IssueSummary]:
+        """Issues, newest period first (all of them, or the first `limit`), or those `ref` names."""
+        where, params = _where(ref) if ref else ("1", [])
+        return self._summaries(where, params, limit=limit)
+
+    def find_issues(self, ref: IssueRef) -> list[IssueSummary]:
+        """The issues a reference names (2024年第37期, 第508期, 2025年6月月报), newest first."""
+        return self.summaries(ref=ref)
+
+    def issue_years(self) -> list[tuple[int, int]]:
+        """(year as the issues print it, issues) for each year, newest first: the list's filter."""
+        rows = self.db.query(
+            f"SELECT {_YEAR} AS y, count(*) AS n FROM issues i GROUP BY y ORDER BY y DESC"
+        )
+        return [(r["y"], r["n"]) for r in rows if r["y"]]
 
     def _summaries(
         self, where: str, params: list, order: str = "DESC", limit: int = -1
@@ -301,3 +314,38 @@ _AFTER_THE_ITEMS = 10**6  # an attachment's place in reading order: after every 
 def _newest_first(entry: tuple[ItemRecord, tuple]) -> tuple:
     """The key of a listed item or table (sorted in reverse): event start, issue date, reading order."""
     return entry[1]
+
+
+# The year an issue is numbered in, as its title prints it (2025年第1期 may cover 2024-12-30).
+_YEAR = "coalesce(i.year, CAST(substr(coalesce(i.period_start, i.published), 1, 4) AS INTEGER))"
+
+
+def _where(ref: IssueRef) -> tuple[str, list]:
+    """The SQL condition on `issues i` for a reference, and its parameters."""
+    clauses: list[str] = []
+    params: list = []
+    if ref.issue_id:
+        clauses.append("i.issue_id = ?")
+        params.append(ref.issue_id)
+    if ref.kind:
+        clauses.append("i.kind = ?")
+        params.append(ref.kind)
+    if ref.year is not None and ref.month is not None:
+        first = f"{ref.year:04d}-{ref.month:02d}-01"
+        last = f"{ref.year:04d}-{ref.month:02d}-31"
+        day = "coalesce(i.period_start, i.published)"
+        clauses.append(f"{day} <= ? AND coalesce(i.period_end, {day}) >= ?")
+        params += [last, first]
+    elif ref.year is not None:
+        clauses.append(f"{_YEAR} = ?")
+        params.append(ref.year)
+    if ref.number is not None:
+        clauses.append("i.number = ?")
+        params.append(ref.number)
+    if ref.total_number is not None:
+        clauses.append("i.total_number = ?")
+        params.append(ref.total_number)
+    if ref.number_or_total is not None:
+        clauses.append("(i.number = ? OR i.total_number = ?)")
+        params += [ref.number_or_total, ref.number_or_total]
+    return " AND ".join(clauses) or "1", params

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from pyroaring import BitMap, FrozenBitMap
 
+from archive.dates import typed_day
 from archive.departments import Department, did_you_mean, gazetteer
 from archive.model import KINDS, item_url, parse_ref
 from archive.parse import section_name
@@ -27,7 +28,7 @@ from .index import SearchIndex
 from .query import QueryError, highlight_terms, matching, parse_query, ranking_words
 from .table import DocTable
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "oldest")  # date: newest first
 MAX_LIMIT = 100
 MAX_PAGE = 10_000
 MAX_NAME = 100  # characters of a department or section name; the longest real one is ~30
@@ -89,7 +90,8 @@ class SearchRequest:
     def validate(self) -> None:
         if self.sort not in SORTS:
             raise QueryError(
-                f"参数 sort 只能是 relevance（相关度）或 date（日期），而不是 {_shown(self.sort)!r}"
+                "参数 sort 只能是 relevance（相关度）、date（最新在前）或 oldest（最早在前），"
+                f"而不是 {_shown(self.sort)!r}"
             )
         if self.kind is not None and self.kind not in KINDS:
             raise QueryError(
@@ -312,25 +314,29 @@ def _facet(table: DocTable, facet: str, docs: BitMap) -> list[tuple[str, int]]:
 def _page(
     table: DocTable, ranking: list[str], final: BitMap, request: SearchRequest
 ) -> list[int]:
-    """Document numbers of the page: by relevance to the query's words, or newest first."""
+    """Document numbers of the page: by relevance to the query's words, newest or oldest first."""
     start = (request.page - 1) * request.limit
     if start >= len(final):
         return []
     wanted = start + request.limit
     if ranking and request.sort == "relevance":
         return table.most_relevant(final, ranking, wanted)[start:wanted]
+    if request.sort == "oldest":
+        return table.oldest(final, wanted)[start:wanted]
     return table.newest(final, wanted)[start:wanted]
 
 
 def _date_param(name: str, value: str | None) -> date | None:
+    """A day as typed: 2024-09-01, 2024年9月1日, or a month or year (its first day for `from`,
+    its last for `to`)."""
     if value is None:
         return None
-    try:
-        if len(value) != 10:  # fromisoformat also takes 20240909 and 2024-W37-1
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"参数 {name} 不是有效日期（应为 YYYY-MM-DD）：{_shown(value)}") from None
+    day = typed_day(value, end=name == "to")
+    if day is None:
+        raise QueryError(
+            f"参数 {name} 不是有效日期（应如 2024-09-01、2024年9月1日 或 2024年9月）：{_shown(value)}"
+        )
+    return day
 
 
 def _int_param(name: str, value: str | None, default: int, low: int, high: int) -> int:

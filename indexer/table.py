@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from heapq import nlargest
+from heapq import nlargest, nsmallest
 from itertools import accumulate, chain
 from operator import add
 
@@ -344,6 +344,10 @@ class DocTable:
     def newest(self, docs: Iterable[int], n: int) -> list[int]:
         """The n newest documents (event date, then issue, then reading order)."""
         return nlargest(n, docs, key=self.order.__getitem__)
+
+    def oldest(self, docs: Iterable[int], n: int) -> list[int]:
+        """The n oldest documents: `newest` the other way round."""
+        return nsmallest(n, docs, key=self.order.__getitem__)
 
 
 def _shifted(docs: BitMap, offset: int) -> BitMap:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_DATA_DIR = "bulletins-data"
 DATA_ENV = "BULLETINS_DATA"
@@ -19,8 +20,9 @@ class Config:
     port: int = 8080
     page_size: int = 20
     processes: int = PROCESSES  # of an ingest or a rebuild
-    # The address staff reach the archive at (https://bulletins.example.gov.cn): the
-    # absolute links of feeds, reports and CSV use it; without it, the host a request came to.
+    # The address staff reach the archive at (https://bulletins.example.gov.cn): every
+    # absolute link (copied links and citations, CSV, feeds, the CLI) is on it; without
+    # it, the web uses the host a request came to and the CLI where `serve` listens.
     base_url: str | None = None
 
     @property
@@ -37,8 +39,27 @@ class Config:
         the base URL from `base_url`, else $BULLETINS_BASE_URL."""
         chosen = data_dir or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR
         base = overrides.pop("base_url", None) or os.environ.get(BASE_URL_ENV) or None
-        return cls(data_dir=Path(chosen), base_url=base.rstrip("/") if base else None, **overrides)
+        return cls(data_dir=Path(chosen), base_url=checked_base_url(base), **overrides)
 
-    def absolute(self, path: str, request_root: str) -> str:
-        """An absolute link to `path`: on the base URL, else on the root the request came to."""
-        return (self.base_url or request_root.rstrip("/")) + path
+    def absolute(self, path: str, request_root: str | None = None) -> str:
+        """An absolute link to `path`: on the base URL, else on the root a request came to,
+        else (the CLI) where `serve` listens."""
+        root = self.base_url or (request_root or f"http://{self.host}:{self.port}").rstrip("/")
+        return root + path
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message says which and why, in Chinese."""
+
+
+def checked_base_url(value: str | None) -> str | None:
+    """The base URL without its trailing slash; ConfigError unless it is http(s)://host[/path]."""
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"基础地址（--base-url / ${BASE_URL_ENV}）应形如 https://bulletins.example.gov.cn："
+            f"{value[:80]}"
+        )
+    return value.strip().rstrip("/")
