@@ -1,4 +1,4 @@
-"""Dates: a week's period across year ends, and the event span of an item."""
+"""Dates: a week's period across year ends, the event span of an item, and a day as people type it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from archive.dates import item_span, week_period
+from archive.dates import item_span, typed_day, week_period
 
 WEEK = (date(2024, 9, 9), date(2024, 9, 14), date(2024, 9, 23))
 
@@ -59,3 +59,30 @@ def test_a_day_in_a_week_across_the_year_end_gets_the_right_year():
 
 def test_an_impossible_date_falls_back_to_the_period():
     assert item_span("2月30日，会议。", *WEEK) == (date(2024, 9, 9), date(2024, 9, 14))
+
+
+@pytest.mark.parametrize(
+    ("typed", "first", "last"),
+    [
+        ("2024-09-01", date(2024, 9, 1), date(2024, 9, 1)),
+        ("2024-9-1", date(2024, 9, 1), date(2024, 9, 1)),
+        ("2024/9/1", date(2024, 9, 1), date(2024, 9, 1)),
+        ("2024.9.1", date(2024, 9, 1), date(2024, 9, 1)),
+        ("2024年9月1日", date(2024, 9, 1), date(2024, 9, 1)),
+        (" 2024 年 9 月 1 号 ", date(2024, 9, 1), date(2024, 9, 1)),
+        ("２０２４年９月", date(2024, 9, 1), date(2024, 9, 30)),
+        ("2024年9月", date(2024, 9, 1), date(2024, 9, 30)),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2024年", date(2024, 1, 1), date(2024, 12, 31)),
+        ("2024", date(2024, 1, 1), date(2024, 12, 31)),
+    ],
+)
+def test_a_typed_day_month_or_year(typed, first, last):
+    assert typed_day(typed) == first and typed_day(typed, end=True) == last
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "20240901", "2024-13-01", "2024-02-30", "2024-W37-1", "9月1日", "0000", "明天"]
+)
+def test_what_is_no_typed_day(typed):
+    assert typed_day(typed) is None and typed_day(typed, end=True) is None

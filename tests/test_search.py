@@ -336,6 +336,33 @@ def test_sort_by_date_and_by_relevance_give_the_same_hits_in_different_orders(in
     assert by_relevance != [h.item_id for h in by_date.hits]
 
 
+def test_oldest_first_is_newest_first_the_other_way_round(index):
+    newest = run(index, kind="weekly", sort="date", limit="100").hits
+    oldest = run(index, kind="weekly", sort="oldest", limit="100").hits
+
+    assert {h.item_id for h in oldest} == {h.item_id for h in newest}
+    starts = [h.date_from for h in oldest]
+    assert starts == sorted(starts)
+    assert oldest[0].issue_id == "weekly-2024-01-02" and oldest[-1].issue_id == "weekly-2024-12-09"
+
+
+@pytest.mark.parametrize(
+    ("typed", "start", "end"),
+    [
+        ({"from": "2024年9月", "to": "2024年9月"}, date(2024, 9, 1), date(2024, 9, 30)),
+        ({"from": "2024/9/9", "to": "2024年9月14日"}, date(2024, 9, 9), date(2024, 9, 14)),
+        ({"from": "2024", "to": "2024"}, date(2024, 1, 1), date(2024, 12, 31)),
+    ],
+)
+def test_dates_typed_as_people_type_them_filter_like_their_days(index, typed, start, end):
+    as_typed = run(index, **typed)
+    as_days = run(index, **{"from": start.isoformat(), "to": end.isoformat()})
+
+    assert as_typed.request.date_from == start and as_typed.request.date_to == end
+    assert [h.item_id for h in as_typed.hits] == [h.item_id for h in as_days.hits]
+    assert as_typed.total > 0
+
+
 @pytest.mark.parametrize(
     "params",
     [
