@@ -129,6 +129,14 @@ class Reports:
         )
         return (older[0] if older else None), (newer[0] if newer else None)
 
+    def item_months(self) -> list[tuple[str, int]]:
+        """(YYYY-MM, items) for each month an item's event starts in, newest first."""
+        rows = self.db.query(
+            """SELECT substr(date_from, 1, 7) AS month, count(*) AS n FROM items
+               WHERE date_from IS NOT NULL GROUP BY month ORDER BY month DESC"""
+        )
+        return [(r["month"], r["n"]) for r in rows]
+
     # -- departments ------------------------------------------------------
 
     def department_counts(self) -> dict[str, int]:

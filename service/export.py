@@ -1,35 +1,129 @@
-"""CSV export of search hits, shared by the web page and the CLI."""
+"""CSV of every list the archive shows (hits, an issue list, departments, a department's items,
+the import record), shared by the web's .csv twins and the CLI's --csv.
+
+Every table goes through `table_csv`, so every export is written the same way:
+a UTF-8 BOM (so that Excel reads the Chinese), one header row in Chinese, and
+links made absolute by the caller's `link` (on the configured base URL).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
+from archive.model import department_url, issue_url, item_url
+from archive.records import DepartmentCount, Imports, IssueSummary, ItemRecord
 from indexer.search import Hit
 
 EXPORT_LIMIT = 5000  # hits in an export: every hit of any real search, bounded
 HEADER = ["条目", "链接", "期号", "栏目", "序号", "起始日期", "结束日期", "部门", "内容"]
+KINDS = {"weekly": "周报", "monthly": "月报"}
+
+Link = Callable[[str], str]  # a path of the app -> its absolute URL
 
 
-def hits_csv(hits: list[Hit], link: Callable[[Hit], str]) -> str:
-    """The hits as CSV text with a UTF-8 BOM (so that Excel reads the Chinese correctly)."""
+def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Rows as CSV text with a UTF-8 BOM; None is an empty cell."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for hit in hits:
-        writer.writerow(
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return out.getvalue()
+
+
+def hits_csv(hits: list[Hit], link: Link) -> str:
+    """Search hits, one row each."""
+    return table_csv(
+        HEADER,
+        (
             [
                 hit.item_id,
-                link(hit),
+                link(hit.url),
                 hit.issue_title,
                 hit.section_title,
                 hit.label,
-                hit.date_from or "",
-                hit.date_to or "",
+                hit.date_from,
+                hit.date_to,
                 "、".join(hit.departments),
                 hit.text,
             ]
-        )
-    return out.getvalue()
+            for hit in hits
+        ),
+    )
+
+
+def items_csv(items: list[ItemRecord], link: Link) -> str:
+    """A department's items, in the columns of a search export."""
+    return table_csv(
+        HEADER,
+        (
+            [
+                f"{i.issue_id}/{i.anchor}",
+                link(item_url(i.issue_id, i.anchor)),
+                i.issue_title,
+                i.section_title,
+                i.label,
+                i.date_from,
+                i.date_to,
+                "、".join(i.departments),
+                i.text,
+            ]
+            for i in items
+        ),
+    )
+
+
+def issues_csv(summaries: list[IssueSummary], link: Link) -> str:
+    return table_csv(
+        ["编号", "链接", "期号", "类型", "期", "总期", "期间起", "期间止", "印发日期", "条目数"],
+        (
+            [
+                s.issue_id,
+                link(issue_url(s.issue_id)),
+                s.title,
+                KINDS.get(s.kind, s.kind),
+                s.number,
+                s.total_number,
+                s.period_start,
+                s.period_end,
+                s.published,
+                s.items,
+            ]
+            for s in summaries
+        ),
+    )
+
+
+def departments_csv(listing: list[DepartmentCount], link: Link) -> str:
+    return table_csv(
+        ["简称", "全称", "类别", "条目数", "链接"],
+        (
+            [
+                e.department.short_name,
+                e.department.full_name,
+                e.department.kind,
+                e.items,
+                link(department_url(e.department.short_name)),
+            ]
+            for e in listing
+        ),
+    )
+
+
+def imports_csv(record: Imports, link: Link) -> str:
+    """The import record: files not stored (with the reason), then the files stored."""
+    header = ["状态", "文件", "路径", "对应一期", "链接", "大小（字节）", "时间", "原因", "代码"]
+    problems = (
+        ["未能导入", p.path.rsplit("/", 1)[-1], p.path, "", "", p.size, p.seen_at]
+        + [p.problem.chinese, p.problem.code]
+        for p in record.problems
+    )
+    sources = (
+        ["已导入", s.path.rsplit("/", 1)[-1], s.path, s.issue_id]
+        + [link(issue_url(s.issue_id)) if s.issue_id else "", s.size, s.ingested_at, "", ""]
+        for s in record.sources
+    )
+    return table_csv(header, [*problems, *sources])

@@ -137,4 +137,5 @@ def api(client, url: str, status: int = 200):
 
 
 def hit_links(doc: Node) -> list[str]:
-    return [a.attrs["href"] for a in doc.find_all("a", cls="hit-title")]
+    """The permalink of each hit (its link also carries the search, see test_web_search)."""
+    return [urlsplit(a.attrs["href"]).path for a in doc.find_all("a", cls="hit-title")]

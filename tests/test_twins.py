@@ -34,7 +34,10 @@ def cli_json(data: Path, *args: str):
 
 
 TWINS = {
-    "search": ("/api/search?q=公安厅&kind=monthly", ["search", "公安厅", "--kind", "monthly"]),
+    "search": (
+        "/api/search?q=户籍 OR 公安厅&kind=monthly",
+        ["search", "户籍 OR 公安厅", "--kind", "monthly"],
+    ),
     "search, filters only, a page": (
         "/api/search?dept=住建厅&sort=date&limit=2&page=2",
         ["search", "--dept", "住建厅", "--sort", "date", "--limit", "2", "--page", "2"],

@@ -56,11 +56,15 @@ def test_every_response_carries_the_security_headers(client, url):
 
 PAGES = [
     "/",
-    "/search?q=公安厅",
+    '/search?q="公安厅"',
+    "/search?dept=公安厅",
+    "/search?q=公安厅 户籍&from=2024-13-01",
+    "/imports",
     "/search?q=不存在的词语",
     "/issues/",
     f"/issues/{WEEKLY_01}",
     f"/items/{WEEKLY_37}/s6-2-1",
+    f"/items/{WEEKLY_37}/s6-2-1?q=蜀才&dept=公安厅",
     "/departments/",
     "/departments/公安厅",
     "/issues/nope",

@@ -14,7 +14,7 @@ from flask import Flask
 from archive.departments import gazetteer
 from service.config import Config
 
-from . import departments, errors, feeds, figures, imports, issues, reports, search, security
+from . import departments, errors, feeds, figures, imports, issues, reports, search, security, twins
 from .context import init_app
 from .filters import register_filters
 
@@ -28,7 +28,9 @@ def create_app(config: Config | None = None) -> Flask:
     register_filters(app)
     app.jinja_env.globals["search_href"] = search.search_href
     app.jinja_env.globals["department_completions"] = gazetteer().completions()
+    app.jinja_env.globals["shown_and_more"] = search.shown_and_more
     security.init_app(app)
+    twins.init_app(app)
     errors.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(issues.bp)

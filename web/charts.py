@@ -1,10 +1,19 @@
-"""A per-month bar chart as server-rendered SVG: no script, no external library."""
+"""A per-month bar chart as server-rendered SVG: no script, no external library.
+
+Every month from the first to the last has its place, so a month without
+mentions is a visible gap (a dot on the axis); every bar is labelled with its
+count above it and its month below (the year under each January and under the
+first month). The chart is drawn at a size that keeps the labels readable
+(a column per month) and scrolls sideways in its box when the screen is narrower.
+"""
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 720, 180, 32, 28, 12
+COLUMN = 34  # px per month: room for "12月" under a bar and a count above it
+MIN_WIDTH, HEIGHT = 720, 200
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 32, 8, 18, 40
 
 
 def month_range(first: str, last: str) -> list[str]:
@@ -19,36 +28,52 @@ def month_range(first: str, last: str) -> list[str]:
 
 
 def monthly_bars(counts: list[tuple[str, int]], label: str) -> Markup:
-    """Bars of mentions per month (months without any shown as gaps), with year ticks."""
+    """Bars of mentions per month, months without any shown as gaps, each bar labelled."""
     if not counts:
         return Markup("")
     values = dict(counts)
     months = month_range(counts[0][0], counts[-1][0])
     peak = max(values.values())
-    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
+    width = max(MIN_WIDTH, PAD_LEFT + PAD_RIGHT + COLUMN * len(months))
+    plot_w, plot_h = width - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_BOTTOM - PAD_TOP
     step = plot_w / len(months)
-    bar = max(1.0, step * 0.7)
+    bar = min(COLUMN * 0.7, step * 0.7)
+    base = HEIGHT - PAD_BOTTOM
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}" '
-        'xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="chart" width="{width}" height="{HEIGHT}" viewBox="0 0 {width} {HEIGHT}" '
+        f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(label)}</title>",
-        f'<line x1="{PAD_LEFT}" y1="{HEIGHT - PAD_BOTTOM}" x2="{WIDTH - 8}" y2="{HEIGHT - PAD_BOTTOM}" class="axis"/>',
+        f'<line x1="{PAD_LEFT}" y1="{base}" x2="{width - PAD_RIGHT}" y2="{base}" class="axis"/>',
         f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" class="tick" text-anchor="end">{peak}</text>',
-        f'<text x="{PAD_LEFT - 6}" y="{HEIGHT - PAD_BOTTOM}" class="tick" text-anchor="end">0</text>',
+        f'<text x="{PAD_LEFT - 6}" y="{base}" class="tick" text-anchor="end">0</text>',
     ]
     for i, month in enumerate(months):
         n = values.get(month, 0)
-        x = PAD_LEFT + i * step + (step - bar) / 2
+        year, number = month[:4], int(month[5:])
+        middle = PAD_LEFT + i * step + step / 2
+        name = f"{year}年{number}月：{n} 条"
         if n:
             h = plot_h * n / peak
-            y = HEIGHT - PAD_BOTTOM - h
             parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" class="bar">'
-                f"<title>{month[:4]}年{int(month[5:])}月：{n} 条</title></rect>"
+                f'<rect x="{middle - bar / 2:.1f}" y="{base - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" class="bar" data-month="{month}" data-count="{n}">'
+                f"<title>{name}</title></rect>"
+                f'<text x="{middle:.1f}" y="{base - h - 4:.1f}" class="value" '
+                f'text-anchor="middle">{n}</text>'
             )
-        if month.endswith("-01") or i == 0:
+        else:
             parts.append(
-                f'<text x="{PAD_LEFT + i * step:.1f}" y="{HEIGHT - 8}" class="tick">{month[:4]}年{int(month[5:])}月</text>'
+                f'<circle cx="{middle:.1f}" cy="{base:.1f}" r="2" class="gap" data-month="{month}">'
+                f"<title>{name}</title></circle>"
+            )
+        parts.append(
+            f'<text x="{middle:.1f}" y="{base + 14}" class="tick month" text-anchor="middle">'
+            f"{number}月</text>"
+        )
+        if number == 1 or i == 0:
+            parts.append(
+                f'<text x="{middle:.1f}" y="{base + 30}" class="tick year" text-anchor="middle">'
+                f"{year}年</text>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))

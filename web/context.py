@@ -22,6 +22,26 @@ def config() -> Config:
     return current_app.config["BULLETINS"]
 
 
+def absolute(path: str) -> str:
+    """An absolute link to a path of this app (as url_for gives it): on the configured base
+    URL, else on the host this request came to."""
+    return config().absolute(path, request.host_url)
+
+
+def link_note() -> str | None:
+    """Where copied links point, when that is this computer only (no base URL, a loopback
+    host): said on the page, since a colleague cannot open such a link."""
+    if config().base_url:
+        return None
+    host = request.host.rsplit(":", 1)[0].strip("[]") if request.host else ""
+    if host in ("localhost", "::1") or host.startswith("127."):
+        return (
+            f"复制的链接指向本机（{request.host}），只有这台电脑能打开；要发给同事，"
+            "请在启动时用 --base-url（或 BULLETINS_BASE_URL）设置大家访问本系统的地址。"
+        )
+    return None
+
+
 def get_archive() -> Archive:
     return archive_of(current_app)
 
@@ -37,12 +57,6 @@ def get_reports() -> Reports:
 
 def get_index() -> SearchIndex:
     return get_archive().index
-
-
-def absolute(path: str) -> str:
-    """An absolute link to a path of this app (as url_for gives it) for a feed or a report:
-    on the configured base URL, else on the host this request came to."""
-    return config().absolute(path, request.host_url)
 
 
 def get_frequencies() -> dict[str, int]:

@@ -9,12 +9,15 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from archive.departments import Department, gazetteer
 from archive.reports import DEPARTMENT_PAGE
 from indexer.search import MAX_PAGE
+from service.export import EXPORT_LIMIT, departments_csv, items_csv
 
-from .charts import monthly_bars
-from .context import get_reports
+from .charts import month_range, monthly_bars
+from .context import absolute, get_reports
 from .errors import NoSuchDepartment
 from .figures import chart_points
+from .search import csv_response
 from .series_chart import timeline
+from .twins import offer
 
 bp = Blueprint("departments", __name__)
 
@@ -44,7 +47,15 @@ def index():
         groups.setdefault(entry.department.kind or "其他", []).append(
             (entry.department, entry.items)
         )
+    offer(json=url_for("departments.api_index"), csv=url_for("departments.export_index"))
     return render_template("departments.html", groups=groups)
+
+
+@bp.get("/departments.csv")
+def export_index():
+    return csv_response(
+        departments_csv(get_reports().departments(), absolute), "bulletins-departments.csv"
+    )
 
 
 @bp.get("/api/departments")
@@ -68,15 +79,35 @@ def show(name: str):
     score_chart = timeline(chart_points(report.scores, {}), f"{name}窗口考核实得分", "分")
     rank_chart = timeline(chart_points(report.ranks, {}), f"{name}窗口考核名次", "名", reverse=True)
     ranks = {(p.figure.issue_id, p.figure.anchor): p.figure.value for p in report.ranks}
+    offer(
+        json=url_for("departments.api_show", name=name, **page_param(report.page)),
+        csv=url_for("departments.export", name=name),
+    )
+    counts = dict(report.months)
+    months = month_range(report.months[0][0], report.months[-1][0]) if report.months else []
+    table = [(month, counts.get(month, 0)) for month in reversed(months)]
     return render_template(
         "department.html",
         r=report,
         department=department,
         chart=chart,
+        months=table,
         score_chart=score_chart,
         rank_chart=rank_chart,
         ranks=ranks,
     )
+
+
+def page_param(page: int) -> dict[str, int]:
+    return {"page": page} if page > 1 else {}
+
+
+@bp.get("/departments/<name>.csv")
+def export(name: str):
+    """Every item that mentions the department (not one page), as the search export gives hits."""
+    department = resolve(name)
+    items = get_reports().department_items(department.short_name, limit=EXPORT_LIMIT)
+    return csv_response(items_csv(items, absolute), "bulletins-department.csv")
 
 
 @bp.get("/api/departments/<name>")

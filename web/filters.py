@@ -7,8 +7,10 @@ from pathlib import PurePath
 
 from flask import Flask
 
+from markupsafe import Markup, escape
+
 from archive import model
-from indexer.highlight import snippet
+from indexer.highlight import match_spans, snippet
 
 KIND_LABELS = {"weekly": "周报", "monthly": "月报"}
 
@@ -29,6 +31,18 @@ def cn_span(start, end) -> str:
     """A date span as the bulletins print it (the model's, for values from JSON or templates)."""
     first = as_date(start)
     return model.cn_span(first, as_date(end)) if first else ""
+
+
+def marked(text: str, terms: list[str]) -> Markup:
+    """The whole text, escaped, each match of the terms in <mark> (the words of the search
+    that led to the page)."""
+    out, cursor = [], 0
+    for start, end in match_spans(text, terms) if terms else []:
+        out += [escape(text[cursor:start]), Markup("<mark>"), escape(text[start:end])]
+        out.append(Markup("</mark>"))
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return Markup("").join(out)
 
 
 def filesize(size: int | None) -> str:
@@ -72,3 +86,4 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
     app.jinja_env.globals["cn_span"] = cn_span
     app.jinja_env.globals["snippet"] = snippet
+    app.jinja_env.filters["marked"] = marked

@@ -1,78 +1,195 @@
-"""Search: the home page, the results page, its JSON twin and its CSV export."""
+"""Search: the home page, the results page, its JSON twin and its CSV export.
+
+Before a query is searched as words it is read for what else it may be
+(`service.intent`): an issue's name opens that issue (or the list of the issues
+it names), a department's name alone is the department filter. Dates are read
+as people type them; a range that cannot be searched is said beside the date
+fields, and the rest of the search is kept.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from calendar import monthrange
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
+from archive.dates import typed_day
 from archive.departments import Department, gazetteer
-from indexer.search import SearchRequest, SearchResult
+from archive.model import cn_date, item_url
+from indexer.query import QueryError
+from indexer.search import YEARS, SearchRequest, SearchResult
 from service.export import EXPORT_LIMIT, hits_csv
+from service.intent import as_department_filter, issue_reference
 
-from .context import config, get_archive, get_reports
+from .context import absolute, config, get_archive, get_reports
+from .examples import examples
+from .twins import offer
 
 bp = Blueprint("search", __name__)
 
 FACET_TITLES = {"department": "部门", "section": "栏目", "kind": "类型", "year": "年份"}
+FACET_SHOWN = 8  # values shown before 更多 (N); a selected value is always shown
+SORT_LABELS = {"relevance": "相关度", "date": "最新", "oldest": "最早"}
+DATE_PARAMS = ("from", "to")
 
 
-def run_search(default_everything: bool = False) -> tuple[SearchRequest, SearchResult | None]:
-    """The request from the URL, and its result (None on the home page: no criteria)."""
-    search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
+# --- reading the request -----------------------------------------------------------
+
+
+@dataclass
+class DateFields:
+    """The date fields as typed, and why they could not be used (None if they could)."""
+
+    typed_from: str = ""
+    typed_to: str = ""
+    error: str | None = None
+
+
+def read_request(default_everything: bool = False):
+    """The search the URL asks for, the date fields as typed, and its result (None on the home
+    page). A date range that cannot be used is reported and left out; anything else wrong is
+    a 400 (QueryError)."""
+    args = request.args.to_dict()
+    fields = DateFields(args.get("from", "").strip(), args.get("to", "").strip())
+    try:
+        search_request = SearchRequest.from_params(args, default_limit=config().page_size)
+    except QueryError as error:
+        others = {k: v for k, v in args.items() if k not in DATE_PARAMS}
+        search_request = SearchRequest.from_params(others, default_limit=config().page_size)
+        fields.error = date_error(fields) or str(error)  # only the dates were wrong: the rest stands
     if not search_request.has_criteria and not default_everything:
-        return search_request, None
-    return search_request, get_archive().search(search_request)
+        return search_request, fields, None
+    return search_request, fields, get_archive().search(search_request)
+
+
+def date_error(fields: DateFields) -> str | None:
+    """Why the typed dates cannot be searched, said of the fields as the reader sees them."""
+    days = {}
+    for name, typed in (("from", fields.typed_from), ("to", fields.typed_to)):
+        if typed:
+            days[name] = typed_day(typed, end=name == "to")
+            if days[name] is None:
+                return f"“{typed[:40]}”不是日期"
+            if not YEARS[0] <= days[name].year <= YEARS[1]:
+                return f"“{typed[:40]}”的年份应在 {YEARS[0]} 到 {YEARS[1]} 之间"
+    start, end = days.get("from"), days.get("to")
+    if start and end and start > end:
+        return f"起始日期（{cn_date(start)}）晚于结束日期（{cn_date(end)}）"
+    return None
+
+
+def intent_target(view: str) -> str | None:
+    """Where a query that is an issue's or a department's name is answered, if it is one."""
+    query = request.args.get("q", "")
+    ref = issue_reference(query)
+    if ref is not None:
+        found = get_reports().find_issues(ref)
+        issue = get_archive().store.load(ref.issue_id) if ref.anchor and found else None
+        if issue is not None and issue.find(ref.anchor):
+            return url_for(
+                "issues.api_item" if view == "search.api" else "issues.item",
+                issue_id=ref.issue_id,
+                anchor=ref.anchor,
+            )
+        if len(found) == 1 and view != "search.export":
+            endpoint = "issues.api_show" if view == "search.api" else "issues.show"
+            return url_for(endpoint, issue_id=found[0].issue_id)
+        if found:
+            endpoint = {"search.api": "issues.api_index", "search.export": "issues.export"}
+            return url_for(endpoint.get(view, "issues.index"), q=query)
+        return None
+    try:
+        search_request = SearchRequest.from_params(
+            request.args.to_dict(), default_limit=config().page_size
+        )
+    except QueryError:
+        return None
+    filtered = as_department_filter(search_request)
+    if filtered is None:
+        return None
+    return url_for(view, **filtered.params())
+
+
+# --- the pages ----------------------------------------------------------------------
 
 
 @bp.get("/")
 @bp.get("/search")
 def page():
-    search_request, result = run_search()
+    target = intent_target("search.page") or month_target()
+    if target:
+        return redirect(target, 302)
+    search_request, fields, result = read_request()
     if result is None:
-        reports = get_reports()
-        counts = reports.department_counts()
-        issuer = {d.short_name for d in gazetteer().departments if d.kind == "编制发布单位"}
-        top = sorted(((n, c) for n, c in counts.items() if n not in issuer), key=lambda kv: -kv[1])[
-            :16
-        ]
-        return render_template(
-            "home.html", req=search_request, issues=reports.summaries(limit=8), top=top
-        )
+        return home(search_request, fields)
+    offer(
+        json=url_for("search.api", **search_request.params()),
+        csv=url_for("search.export", **search_request.params(page=None)),
+    )
+    department = (
+        gazetteer().resolve(search_request.department) if search_request.department else None
+    )
+    ref = issue_reference(search_request.query)
     return render_template(
         "search.html",
         req=search_request,
         result=result,
+        fields=fields,
         facet_titles=FACET_TITLES,
         facet_links=facet_links(search_request, result),
         name_suggestions=name_suggestions(search_request.query) if not result.total else [],
-        department=gazetteer().resolve(search_request.department)
-        if search_request.department
-        else None,
+        facet_shown=FACET_SHOWN,
+        department=department,
+        sorts=sort_links(search_request),
+        quick=quick_ranges(search_request, date.today()),
+        months=get_reports().item_months(),
+        missing_issue=ref.describe() if ref else None,
+        hit_href=hit_href(search_request),
+    )
+
+
+def home(search_request: SearchRequest, fields: DateFields):
+    reports = get_reports()
+    counts = reports.department_counts()
+    issuer = {d.short_name for d in gazetteer().departments if d.kind == "编制发布单位"}
+    top = sorted(((n, c) for n, c in counts.items() if n not in issuer), key=lambda kv: -kv[1])
+    return render_template(
+        "home.html",
+        req=search_request,
+        issues=reports.summaries(limit=8),
+        top=top[:16],
+        examples=examples(get_archive(), [name for name, _ in top[:4]]),
     )
 
 
 @bp.get("/api/search")
 def api():
-    _, result = run_search(default_everything=True)
-    response = jsonify(result.to_json())
-    return response
+    target = intent_target("search.api")
+    if target:
+        return redirect(target, 302)
+    search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
+    return jsonify(get_archive().search(search_request).to_json())
 
 
 @bp.get("/search.csv")
 def export():
+    target = intent_target("search.export")
+    if target:
+        return redirect(target, 302)
     search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
     result = get_archive().search(replace(search_request, page=1, limit=EXPORT_LIMIT), facets=False)
-    text = hits_csv(
-        result.hits,
-        lambda hit: request.url_root.rstrip("/") + hit.url,
-    )
+    return csv_response(hits_csv(result.hits, absolute), "bulletins-search.csv")
+
+
+def csv_response(text: str, filename: str) -> Response:
     return Response(
         text,
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="bulletins-search.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -109,6 +226,9 @@ def name_suggestions(query: str) -> list[tuple[Department, str]]:
     return []
 
 
+# --- links of the results page -----------------------------------------------------
+
+
 def search_href(params: dict[str, str]) -> str:
     """The URL of a search page with these parameters (url_for is too slow for a page of facet links)."""
     query = "&".join(f"{key}={_quoted(value)}" for key, value in params.items())
@@ -118,6 +238,19 @@ def search_href(params: dict[str, str]) -> str:
 @lru_cache(maxsize=4096)
 def _quoted(value: str) -> str:
     return quote_plus(value)
+
+
+def hit_href(search_request: SearchRequest):
+    """A hit's link: its permalink, carrying the search so that the issue page marks its words
+    and leads back (the link that is copied from that page is the bare permalink)."""
+    params = search_request.params()
+    suffix = "?" + "&".join(f"{k}={_quoted(v)}" for k, v in params.items()) if params else ""
+    root = request.script_root
+
+    def href(hit) -> str:
+        return f"{root}{item_url(hit.issue_id, hit.anchor)}{suffix}"
+
+    return href
 
 
 def facet_links(search_request: SearchRequest, result: SearchResult) -> dict[str, list[dict]]:
@@ -143,6 +276,74 @@ def facet_links(search_request: SearchRequest, result: SearchResult) -> dict[str
             )
         links[facet] = entries
     return links
+
+
+def shown_and_more(entries: list[dict], shown: int = FACET_SHOWN) -> tuple[list[dict], list[dict]]:
+    """The top values (and every selected one), and the rest behind 更多 (N)."""
+    top = [e for i, e in enumerate(entries) if i < shown or e["selected"]]
+    return top, [e for e in entries if e not in top]
+
+
+def sort_links(search_request: SearchRequest) -> list[dict]:
+    """相关度 (when there are words to rank by), 最新, 最早: the current one without a link."""
+    words = bool(search_request.query.strip())
+    current = search_request.sort if words or search_request.sort != "relevance" else "date"
+    out = []
+    for sort, label in SORT_LABELS.items():
+        if sort == "relevance" and not words:
+            continue
+        value = None if sort == "relevance" or (sort == "date" and not words) else sort
+        out.append(
+            {
+                "label": label,
+                "current": sort == current,
+                "url": search_href(search_request.params(sort=value, page=None)),
+            }
+        )
+    return out
+
+
+def quick_ranges(search_request: SearchRequest, today: date) -> list[dict]:
+    """近一个月, 近三个月, 今年, 去年: ranges of event dates ending today, each a link."""
+    ranges = [
+        ("近一个月", _months_before(today, 1), today),
+        ("近三个月", _months_before(today, 3), today),
+        ("今年", date(today.year, 1, 1), date(today.year, 12, 31)),
+        ("去年", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+    ]
+    return [
+        {
+            "label": label,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "current": (search_request.date_from, search_request.date_to) == (start, end),
+            "url": search_href(
+                search_request.params(page=None, **{"from": start.isoformat(), "to": end.isoformat()})
+            ),
+        }
+        for label, start, end in ranges
+    ]
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day when it has no such day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def month_target() -> str | None:
+    """?month=2024-09 (the month picker) is the range of that month: from its first to its last day."""
+    value = request.args.get("month")
+    if value is None:
+        return None
+    args = {k: v for k, v in request.args.items() if k not in ("month", "page")}
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        start, end = date(year, month, 1), date(year, month, monthrange(year, month)[1])
+    except ValueError:
+        abort(400, f"参数 month 应形如 2024-09：{value[:40]}")
+    return search_href({**args, "from": start.isoformat(), "to": end.isoformat()})
 
 
 def _selected_year(search_request: SearchRequest) -> str | None:

@@ -1,7 +1,11 @@
-// Copy an item's link or citation, and bring a permalinked item into view.
-// No inline scripts (the Content-Security-Policy forbids them); no dependencies.
+// The few things pages do in the browser: copy an item's link or citation, bring a permalinked
+// item into view, fold the search filters on a phone, start a chart at its newest month.
+// No inline scripts (the Content-Security-Policy forbids them); no dependencies. Loaded in
+// <head> without defer, so that the "js" class is set before the page is first drawn.
 (function () {
   "use strict";
+
+  document.documentElement.classList.add("js");
 
   function copyText(text) {
     // navigator.clipboard needs a secure context (https or localhost); an intranet
@@ -26,34 +30,56 @@
   function toast(message) {
     var box = document.querySelector(".toast");
     if (!box) { return; }
-    box.textContent = message;
+    var note = box.getAttribute("data-note");
+    box.textContent = note ? message + "（" + note + "）" : message;
     box.hidden = false;
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { box.hidden = true; }, 2400);
+    toast.timer = setTimeout(function () { box.hidden = true; }, note ? 6000 : 2400);
   }
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button.copy");
-    if (!button) { return; }
-    var url = button.getAttribute("data-url");
-    var isCitation = button.getAttribute("data-copy") === "citation";
-    var text = isCitation ? button.getAttribute("data-citation") + " " + url : url;
-    copyText(text).then(
-      function () {
-        button.classList.add("done");
-        toast(isCitation ? "已复制引用：" + text : "已复制链接：" + url);
-      },
-      function () { window.prompt("请复制：", text); }
-    );
+    if (button) {
+      var url = button.getAttribute("data-url");
+      var isCitation = button.getAttribute("data-copy") === "citation";
+      var text = isCitation ? button.getAttribute("data-citation") + " " + url : url;
+      copyText(text).then(
+        function () {
+          button.classList.add("done");
+          toast(isCitation ? "已复制引用：" + text : "已复制链接：" + url);
+        },
+        function () { window.prompt("请复制：", text); }
+      );
+      return;
+    }
+    var toggle = event.target.closest("button.filters-toggle");
+    if (toggle) {
+      var panel = toggle.closest(".filters");
+      var open = !panel.classList.contains("open");
+      panel.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // The permalinked item's top (label, date, buttons) just below its section's sticky heading;
+  // again once the page (fonts) has loaded, unless the reader has scrolled meanwhile.
+  function bringTargetIntoView() {
     var target = document.querySelector(".item.target");
-    if (target) {
-      target.scrollIntoView({ block: "center" });
-      target.setAttribute("tabindex", "-1");
-      target.focus({ preventScroll: true });
-    }
+    if (!target) { return; }
+    target.scrollIntoView({ block: "start" });
+    var placed = window.scrollY;
+    target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    window.addEventListener("load", function () {
+      if (window.scrollY === placed) { target.scrollIntoView({ block: "start" }); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    bringTargetIntoView();
+    document.querySelectorAll(".chart-scroll").forEach(function (box) {
+      box.scrollLeft = box.scrollWidth;
+    });
   });
 })();
 
