@@ -62,6 +62,12 @@ class Reports:
         )
         return [SourceRecord(**r) for r in rows]
 
+    def totals(self) -> tuple[int, int]:
+        """(issues, items) the archive holds: what a first run says it took in."""
+        issues = self.db.execute("SELECT count(*) FROM issues").fetchone()[0]
+        items = self.db.execute("SELECT count(*) FROM items").fetchone()[0]
+        return issues, items
+
     def problem_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM problems").fetchone()[0]
 

@@ -24,7 +24,11 @@ MIGRATIONS = Migrations("bulletins")
 
 
 class SchemaError(RuntimeError):
-    """The archive file cannot be used by this version of the program."""
+    """The archive file cannot be used by this version of the program (said in both languages)."""
+
+    def __init__(self, message: str, chinese: str = "") -> None:
+        super().__init__(message)
+        self.chinese = chinese or message
 
 
 @MIGRATIONS(name="m001_issues")

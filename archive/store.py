@@ -82,7 +82,9 @@ class Store:
         if version is not None and version > SCHEMA_VERSION:
             raise SchemaError(
                 f"{self.path}: the archive was written by a newer version of bulletins "
-                f"(schema {version}; this one knows up to {SCHEMA_VERSION}): upgrade bulletins"
+                f"(schema {version}; this one knows up to {SCHEMA_VERSION}): upgrade bulletins",
+                f"{self.path}：档案由更新版本的 bulletins 写入（结构版本 {version}，本版本最高为 "
+                f"{SCHEMA_VERSION}）：请升级 bulletins",
             )
         with self._transaction():
             if FIGURES_STEP in migrate(self.db):

@@ -2,7 +2,7 @@
 
 Why decorators: the name, the help and the values of an option are written
 once, so `search` and whatever else lists hits take the same filters, and
-every command that prints data takes --json the same way.
+every command that prints data takes --json (and --csv) the same way.
 """
 
 from __future__ import annotations
@@ -14,24 +14,29 @@ import click
 from click.shell_completion import CompletionItem
 
 from archive.departments import gazetteer
-from indexer.search import SORTS
+from indexer.search import MAX_LIMIT, MAX_PAGE
+
+from .zh import KIND, SORT, Whole
 
 OUTPUTS = ("text", "json", "csv")
 
 
 def output_options(*, csv: str | None = None) -> Callable:
     """--json (and, when `csv` says what it prints, --csv): the command gets `output`, one of
-    OUTPUTS ("text" when neither is given; the last one given wins)."""
+    OUTPUTS ("text" when neither is given). Both at once is a usage error: which to print?"""
 
     def decorate(command: Callable) -> Callable:
         @functools.wraps(command)
-        def with_output(*args, output: str | None, **kwargs):
-            return command(*args, output=output or "text", **kwargs)
+        def with_output(*args, as_json: bool, as_csv: bool = False, **kwargs):
+            if as_json and as_csv:
+                raise click.UsageError("--json 与 --csv 只能选一个")
+            output = "json" if as_json else "csv" if as_csv else "text"
+            return command(*args, output=output, **kwargs)
 
         if csv is not None:
-            with_output = click.option("--csv", "output", flag_value="csv", help=csv)(with_output)
+            with_output = click.option("--csv", "as_csv", is_flag=True, help=csv)(with_output)
         return click.option(
-            "--json", "output", flag_value="json", help="Print JSON instead of text."
+            "--json", "as_json", is_flag=True, help="输出 JSON（与网页 /api/… 相同），而不是文字。"
         )(with_output)
 
     return decorate
@@ -50,37 +55,48 @@ def department_names(
     ]
 
 
+
+KIND_OPTION = click.option("--kind", type=KIND, help="只要周报或月报（也可写 weekly、monthly）。")
+
 SEARCH_OPTIONS = (
     click.option(
         "--dept",
-        help="Only items about this department (any of its names, e.g. 住建厅).",
+        metavar="部门",
+        help="只要提及该部门的条目（任一名称，如 住建厅）。",
         shell_complete=department_names,
     ),
-    click.option("--section", help="Only items of this section (e.g. 政务工作动态)."),
-    click.option(
-        "--kind", type=click.Choice(["weekly", "monthly"]), help="Only weeklies or monthlies."
-    ),
+    click.option("--section", metavar="栏目", help="只要该栏目的条目（如 政务工作动态）。"),
+    KIND_OPTION,
     click.option(
         "--from",
         "date_from",
-        metavar="YYYY-MM-DD",
-        help="Items whose event date span ends on or after this day.",
+        metavar="日期",
+        help="只要事件日期在此日或之后的条目（2024-09-01、2024年9月1日，或整月 2024年9月）。",
     ),
     click.option(
         "--to",
         "date_to",
-        metavar="YYYY-MM-DD",
-        help="Items whose event date span starts on or before this day.",
+        metavar="日期",
+        help="只要事件日期在此日或之前的条目（写法同 --from；整月指该月最后一天）。",
     ),
     click.option(
         "--sort",
-        type=click.Choice(SORTS),
+        type=SORT,
         default="relevance",
-        show_default=True,
-        help="Order of hits.",
+        help="排序：相关度（默认；没有检索词时即最新）、最新或最早在前。",
     ),
-    click.option("--limit", default="20", show_default=True, help="Hits per page (1-100)."),
-    click.option("--page", default="1", show_default=True, help="Page number."),
+    click.option(
+        "--limit",
+        type=Whole(1, MAX_LIMIT),
+        default=20,
+        help=f"每页条数，1 到 {MAX_LIMIT} 的整数（默认 20）。",
+    ),
+    click.option(
+        "--page",
+        type=Whole(1, MAX_PAGE),
+        default=1,
+        help=f"第几页，1 到 {MAX_PAGE} 的整数（默认 1）。",
+    ),
 )
 # option's variable -> the URL parameter it is (SearchRequest.from_params reads both alike)
 SEARCH_PARAMS = {
@@ -102,6 +118,7 @@ def search_options(command: Callable) -> Callable:
     @functools.wraps(command)
     def with_params(*args, **kwargs):
         params = {url: kwargs.pop(name) for name, url in SEARCH_PARAMS.items()}
+        params = {k: str(v) for k, v in params.items() if v is not None}
         return command(*args, params=params, **kwargs)
 
     for option in reversed(SEARCH_OPTIONS):
@@ -116,6 +133,7 @@ def filter_options(command: Callable) -> Callable:
     @functools.wraps(command)
     def with_params(*args, **kwargs):
         params = {url: kwargs.pop(name) for name, url in SEARCH_PARAMS.items() if name in kwargs}
+        params = {k: str(v) for k, v in params.items() if v is not None}
         return command(*args, params=params, **kwargs)
 
     for option in reversed(SEARCH_OPTIONS[:5]):  # dept, section, kind, from, to

@@ -1,15 +1,18 @@
-"""The CLI's text output: what each command prints without --json, as plain functions of its data.
+"""The CLI's text output, in Chinese: what each command prints without --json, as plain
+functions of its data.
 
 Kept apart from the commands so that a command reads as options → library →
 output, and so that one formatter (a date span, a snippet) serves every
-command that shows one.
+command that shows one. Links are absolute: `link` turns an app path into one
+(on --base-url, else where `serve` listens).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 
 from archive.ingest import STATUSES, Outcome
 from archive.model import Attachment, Item
@@ -23,8 +26,24 @@ from archive.records import (
 )
 from indexer.search import SearchResult
 from service.archive import Checked, IngestReport
+from service.config import Config
 
 FACETS_SHOWN = 12  # values per facet under the hits
+STATUS_NAMES = {
+    "added": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "duplicate": "重复",
+    "failed": "失败",
+}
+FACET_NAMES = {"department": "部门", "section": "栏目", "kind": "类型", "year": "年份"}
+KIND_NAMES = {"weekly": "周报", "monthly": "月报"}
+LOOPBACK_NOTE = (
+    "（链接指向本机 {root}，同事无法打开：用 --base-url 或环境变量 BULLETINS_BASE_URL "
+    "设置大家访问本系统的地址。）"
+)
+
+Link = Callable[[str], str]
 
 
 def span(start: date | str | None, end: date | str | None) -> str:
@@ -37,53 +56,87 @@ def span(start: date | str | None, end: date | str | None) -> str:
 
 
 def outcome(o: Outcome) -> str:
-    line = f"{o.status:<9} {o.issue_id or '-':<20} {o.path}"
+    line = f"{STATUS_NAMES[o.status]}  {o.issue_id or '-':<20} {o.path}"
     if o.supersedes:
-        line += f"\n          version {o.version}, a correction: supersedes {o.supersedes}"
-    if o.message:
-        line += f"\n          {o.message}"
+        line += f"\n      第{o.version}版，系更正：取代 {o.supersedes}"
+    if o.problem:
+        line += f"\n      {o.message_zh}"
     return line
 
 
 def ingest_summary(report: IngestReport) -> str:
     counts = report.counts
-    summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
-    return f"{len(report.outcomes)} files: {summary}"
+    summary = "，".join(f"{STATUS_NAMES[s]} {counts[s]}" for s in STATUSES)
+    return f"共 {len(report.outcomes)} 个文件：{summary}"
+
+
+def archive_totals(totals: tuple[int, int], data_dir: Path) -> str:
+    """What the archive now holds, and where it lives (an absolute path: the folder to back up)."""
+    issues, items = totals
+    return f"档案共 {issues} 期、{items} 条条目，位于 {Path(data_dir).resolve()}"
+
+
+def first_run(corpus: Path, data_dir: Path) -> str:
+    return f"首次运行：把 {corpus} 中的各期导入档案 {Path(data_dir).resolve()} ……"
+
+
+def serving(config: Config) -> str:
+    line = f"正在服务：http://{config.host}:{config.port}/（按 Ctrl+C 停止）"
+    if config.base_url:
+        line += f"；复制的链接使用 {config.base_url}"
+    return line
+
+
+def index_built(issues: int) -> str:
+    return f"检索索引缺失或由其他版本建立：已重建（{issues} 期）"
+
+
+def reindexed(documents: int) -> str:
+    return f"索引已重建：{documents} 条"
+
+
+def department_query(query: str, department: str) -> str:
+    return (
+        f"“{query.strip()}”是部门名称：按部门“{department}”筛选，最新在前"
+        f"（要按文字检索，请加引号：'\"{query.strip()}\"'）"
+    )
 
 
 def checked(result: Checked) -> str:
     report = result.report
-    out = [f"repaired: {result.repaired}"] if result.repaired else []
+    out = [f"已修复：{result.repaired.text_zh}"] if result.repaired else []
     documents = "-" if report.documents is None else report.documents
-    out.append(f"store: {report.issues} issues, {report.items} items; index: {documents} documents")
-    out.extend(f"problem: {f.message}\n  fix: {f.fix}" for f in report.findings)
-    out.append("ok: the index agrees with the store" if report.ok else "not ok")
+    out.append(f"档案：{report.issues} 期、{report.items} 条；索引：{documents} 条")
+    out.extend(
+        f"问题：{f.message_zh or f.message}\n  修复：{f.fix}" for f in report.findings
+    )
+    out.append("正常：索引与档案一致" if report.ok else "有问题")
     return "\n".join(out)
 
 
 def imports(record: Imports) -> str:
     out = []
     if record.problems:
-        out.append(f"{len(record.problems)} files not stored:")
-        out.extend(
-            f"  {p.path}\n    {p.problem.english}\n    {p.problem.chinese}" for p in record.problems
-        )
-    out.append(f"{len(record.sources)} files stored:")
+        out.append(f"{len(record.problems)} 个文件未能导入：")
+        out.extend(f"  {p.path}\n    {p.problem.chinese}" for p in record.problems)
+    out.append(f"{len(record.sources)} 个文件已导入：")
     out.extend(f"  {s.issue_id:<20} {s.ingested_at[:19]}  {s.path}" for s in record.sources)
     return "\n".join(out)
 
 
-def issue_list(summaries: list[IssueSummary]) -> str:
+def issue_list(summaries: list[IssueSummary], filtered: bool = False) -> str:
     if not summaries:
-        return "The archive is empty: add bulletins with `bulletins ingest PATH`."
+        if filtered:
+            return "没有符合条件的一期。"
+        return "档案是空的：用 `bulletins ingest 路径` 导入各期。"
     return "\n".join(
         f"{s.issue_id:<20} {span(s.period_start, s.period_end):<23} {s.published or '-':<10} "
-        f"{s.items:>3} items  {s.title}"
+        f"{s.items:>3} 条  {s.title}"
         for s in summaries
     )
 
 
-def issue(view: VersionedIssue) -> str:
+def issue(view: VersionedIssue, link: Link = str) -> str:
     """An issue as readable text: header, sections, items with dates and departments, footer;
     a corrected one says so, and which version this is."""
     issue = view.issue
@@ -92,7 +145,7 @@ def issue(view: VersionedIssue) -> str:
         out.append(f"期间 {issue.period_start} — {issue.period_end}")
     if issue.published:
         out.append(f"印发 {issue.published}")
-    out.append(f"id {issue.issue_id}   {view.version.url}")
+    out.append(f"编号 {issue.issue_id}   {link(view.version.url)}")
     if len(view.versions) > 1:
         out.append(_versions_line(view))
     for section in issue.sections:
@@ -131,21 +184,21 @@ _NOTICES = {
 }
 
 
-def item(followed: ItemLink) -> str:
-    """One item (or attachment) with its citation and permalink, as the web page gives them;
+def item(followed: ItemLink, link: Link = str) -> str:
+    """One item (or attachment) with its citation and absolute link, as the web page gives them;
     for a link to an earlier version, what the correction made of it first."""
     issue, anchor = followed.issue, followed.shown_anchor
     _, node = issue.find(anchor)
     body = "\n".join(_item_lines(node, 0)) if isinstance(node, Item) else _attachment(node)
-    head = f"{issue.citation(anchor)}\n{issue.item_url(anchor)}"
+    head = f"{issue.citation(anchor)}\n{link(issue.item_url(anchor))}"
     if followed.fate:
         notice = _NOTICES[followed.fate].format(
             current=followed.shown.current.version,
             now=anchor,
             version=followed.version,
             anchor=followed.anchor,
-            original=followed.as_published,
-            current_url=followed.shown.current.url,
+            original=link(followed.as_published),
+            current_url=link(followed.shown.current.url),
         )
         head = f"{notice}\n{head}"
     return f"{head}\n\n{body}"
@@ -191,9 +244,20 @@ def result(result: SearchResult) -> str:
     for name, pairs in result.facets.items():
         if pairs:
             out.append("")
-            shown = "  ".join(f"{value}({count})" for value, count in pairs[:FACETS_SHOWN])
-            out.append(f"{name}: {shown}")
+            shown = "  ".join(
+                f"{_facet_value(name, value)}({count})" for value, count in pairs[:FACETS_SHOWN]
+            )
+            more = f"  等 {len(pairs)} 项" if len(pairs) > FACETS_SHOWN else ""
+            out.append(f"{FACET_NAMES.get(name, name)}：{shown}{more}")
     return "\n".join(out)
+
+
+def _facet_value(facet: str, value: str) -> str:
+    if facet == "kind":
+        return KIND_NAMES.get(value, value)
+    if facet == "year":
+        return f"{value}年"
+    return value
 
 
 def plain_snippet(snippet: str) -> str:

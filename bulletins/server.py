@@ -31,7 +31,7 @@ def _listen(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     try:
         return socket.create_server((host, port), backlog=1024, reuse_port=reuse_port)
     except OSError as error:
-        raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+        raise ListenError(f"无法监听 {host}:{port}：{error.strerror or error}") from error
 
 
 def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
@@ -80,4 +80,4 @@ def _supervise(children: list[int]) -> None:
         stop()
         return
     stop()
-    sys.exit(f"worker {pid} stopped (status {status}); the server stopped its other workers")
+    sys.exit(f"服务进程 {pid} 已退出（状态 {status}）；其余服务进程也已停止")

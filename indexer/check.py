@@ -17,6 +17,7 @@ from archive.store import Store
 from .index import SearchIndex, index_version
 
 REPAIR = "bulletins check --repair"
+REINDEX = "bulletins reindex"
 SHOWN = 5  # ids named in a finding; the count gives the rest
 
 
@@ -28,9 +29,16 @@ class Finding:
     message: str
     fix: str
     issues: list[str] = field(default_factory=list)  # issues whose documents must be redone
+    message_zh: str = ""  # the message for people: the CLI's text output is in Chinese
 
     def to_json(self) -> dict:
-        return {"code": self.code, "message": self.message, "fix": self.fix, "issues": self.issues}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "fix": self.fix,
+            "issues": self.issues,
+        }
 
 
 @dataclass
@@ -69,7 +77,7 @@ def check(store: Store, index: SearchIndex) -> CheckReport:
     findings += _leftovers(index)
     if index.live_dir() is None:
         findings.append(
-            Finding("index_missing", "the search index does not exist", "bulletins reindex")
+            Finding("index_missing", "the search index does not exist", REINDEX, [], "检索索引不存在")
         )
         return CheckReport(len(want), expected, None, findings)
     if not index.is_current():
@@ -78,7 +86,9 @@ def check(store: Store, index: SearchIndex) -> CheckReport:
                 "index_outdated",
                 f"the index was built by another version ({index.meta().get('version')}, "
                 f"this one makes {index_version()})",
-                "bulletins reindex",
+                REINDEX,
+                [],
+                f"索引由另一版本建立（{index.meta().get('version')}，本版本为 {index_version()}）",
             )
         )
         return CheckReport(len(want), expected, None, findings)
@@ -86,7 +96,13 @@ def check(store: Store, index: SearchIndex) -> CheckReport:
         have = _indexed(index)
     except Exception as error:  # a damaged index raises anything from its codec
         findings.append(
-            Finding("index_unreadable", f"the index cannot be read ({error})", "bulletins reindex")
+            Finding(
+                "index_unreadable",
+                f"the index cannot be read ({error})",
+                REINDEX,
+                [],
+                f"索引无法读取（{error}）",
+            )
         )
         return CheckReport(len(want), expected, None, findings)
     documents = sum(sum(c.values()) for c in have.values())
@@ -95,21 +111,38 @@ def check(store: Store, index: SearchIndex) -> CheckReport:
     return CheckReport(len(want), expected, documents, findings)
 
 
-def repair(store: Store, index: SearchIndex, report: CheckReport, processes: int = 1) -> str:
+@dataclass
+class Repaired:
+    """What a repair did: each action in English (the JSON's) and in Chinese (the CLI's)."""
+
+    done: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "; ".join(english for english, _ in self.done) or "nothing to repair"
+
+    @property
+    def text_zh(self) -> str:
+        return "；".join(chinese for _, chinese in self.done) or "无需修复"
+
+
+def repair(store: Store, index: SearchIndex, report: CheckReport, processes: int = 1) -> Repaired:
     """Fix what `report` found, from the store; says what was done."""
-    done = []
+    done = Repaired()
     if any(f.code == "leftovers" for f in report.findings):
-        removed = index.remove_leftovers()
-        done.append(f"removed {len(removed)} leftovers of an interrupted rebuild")
+        removed = len(index.remove_leftovers())
+        done.done.append(
+            (f"removed {removed} leftovers of an interrupted rebuild", f"删除了 {removed} 个中断重建的残留")
+        )
     if report.needs_rebuild:
         count = index.rebuild(store, processes)
-        done.append(f"rebuilt the index ({count} documents)")
+        done.done.append((f"rebuilt the index ({count} documents)", f"重建了索引（{count} 条）"))
     else:
         redo = sorted({i for f in report.findings for i in f.issues})
         if redo:
             index.sync(store, processes, redo=redo)
-            done.append(f"re-indexed {len(redo)} issues")
-    return "; ".join(done) or "nothing to repair"
+            done.done.append((f"re-indexed {len(redo)} issues", f"重新索引了 {len(redo)} 期"))
+    return done
 
 
 def _check_store(store: Store) -> list[Finding]:
@@ -121,6 +154,8 @@ def _check_store(store: Store) -> list[Finding]:
             "store_damaged",
             f"the SQLite store is damaged: {result}",
             "restore the data dir from a backup, or ingest the bulletin files into a new one",
+            [],
+            f"SQLite 档案已损坏：{result}（请从备份恢复数据目录，或把各期文件重新导入一个新的数据目录）",
         )
     ]
 
@@ -135,6 +170,8 @@ def _leftovers(index: SearchIndex) -> list[Finding]:
             "leftovers",
             f"{len(found)} leftovers of an interrupted rebuild ({names}); searches do not use them",
             REPAIR,
+            [],
+            f"{len(found)} 个中断的重建留下的文件（{names}）；检索不使用它们",
         )
     ]
 
@@ -164,15 +201,38 @@ def _compare(
             partial.append(issue_id)
     extra = sorted(set(have) - set(want))
     findings = []
-    for code, ids, what in (
-        ("missing", missing, "stored issues are not in the index"),
-        ("outdated", outdated, "issues are in the index in an older version than the store's"),
-        ("partial", partial, "issues have items missing from the index or not in the store"),
-        ("duplicated", duplicated, "issues have documents in the index more than once"),
-        ("extra", extra, "issues in the index are no longer in the store"),
+    for code, ids, what, what_zh in (
+        ("missing", missing, "stored issues are not in the index", "期已存档但不在索引中"),
+        (
+            "outdated",
+            outdated,
+            "issues are in the index in an older version than the store's",
+            "期在索引中是比档案旧的版本",
+        ),
+        (
+            "partial",
+            partial,
+            "issues have items missing from the index or not in the store",
+            "期的条目在索引中缺失或多出",
+        ),
+        (
+            "duplicated",
+            duplicated,
+            "issues have documents in the index more than once",
+            "期的条目在索引中重复",
+        ),
+        ("extra", extra, "issues in the index are no longer in the store", "期在索引中但已不在档案中"),
     ):
         if ids:
-            findings.append(Finding(code, f"{len(ids)} {what}: {_names(ids)}", REPAIR, ids))
+            findings.append(
+                Finding(
+                    code,
+                    f"{len(ids)} {what}: {_names(ids)}",
+                    REPAIR,
+                    ids,
+                    f"{len(ids)} {what_zh}：{_names(ids)}",
+                )
+            )
     return findings
 
 
@@ -188,6 +248,7 @@ def _compare_record(want: dict[str, str], recorded: dict[str, str]) -> list[Find
             f"{_names(wrong)}",
             REPAIR,
             wrong,
+            f"索引对所收各期的记录有 {len(wrong)} 期与档案不符：{_names(wrong)}",
         )
     ]
 

@@ -25,7 +25,7 @@ from archive.ingest import STATUSES, Outcome, collect, ingest_files
 from archive.reports import Reports
 from archive.store import Store
 from indexer import check as index_check
-from indexer.check import CheckReport
+from indexer.check import CheckReport, Repaired
 from indexer.index import SearchIndex, SyncReport
 from indexer.search import SearchRequest, SearchResult, search
 
@@ -66,10 +66,15 @@ class Checked:
     """A check of the index against the store, after the repair if one was asked for and needed."""
 
     report: CheckReport
-    repaired: str | None = None
+    repaired: Repaired | None = None
 
     def to_json(self) -> dict:
-        return {**self.report.to_json(), "repaired": self.repaired}
+        done = self.repaired
+        return {
+            **self.report.to_json(),
+            "repaired": done.text if done else None,
+            "repaired_zh": done.text_zh if done else None,
+        }
 
 
 class Archive:

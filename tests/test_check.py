@@ -132,7 +132,8 @@ def test_check_finds_each_disagreement_and_repair_redoes_only_those_issues(
 
     assert found[code] == [issue]
     store, index = open_both(data)
-    assert repair(store, index, check(store, index)) == f"re-indexed {1} issues"
+    done = repair(store, index, check(store, index))
+    assert (done.text, done.text_zh) == ("re-indexed 1 issues", "重新索引了 1 期")
     assert check(store, index).ok
     store.close()
     assert searchable(data) == before
@@ -154,7 +155,7 @@ def test_a_missing_or_outdated_index_is_rebuilt_by_repair(data):
     assert "index_missing" in findings(data)
 
     store, index = open_both(data)
-    assert repair(store, index, check(store, index)).startswith("rebuilt the index")
+    assert repair(store, index, check(store, index)).text.startswith("rebuilt the index")
     assert check(store, index).ok
     assert len(searchable(data)) == check(store, index).items
 

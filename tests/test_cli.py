@@ -23,6 +23,8 @@ from brief import HIT_KEYS, ISSUE_KEYS, ITEM_KEYS, NEWEST_FIRST
 from bulletingen import INSERTED, INSERTED_ISSUE, REMOVED_ISSUE, write_corrections
 from dom import HOST
 
+SERVE_ROOT = "http://127.0.0.1:8080"  # where `serve` listens by default: the CLI's links without --base-url
+
 
 @pytest.fixture
 def archive(indexed_archive) -> str:
@@ -43,9 +45,10 @@ def test_ingest_reports_each_file_and_a_summary(runner, data_dir, corpus_dir):
     assert result.exit_code == 0, result.output
     for path in sorted(corpus_dir.glob("*.txt")):
         [line] = [line for line in result.stdout.splitlines() if line.endswith(str(path))]
-        assert line.startswith("added")
+        assert line.startswith("新增")
     assert "weekly-2024-09-09" in result.stdout
-    assert "5 files: 5 added, 0 updated, 0 unchanged, 0 duplicate, 0 failed" in result.stdout
+    assert "共 5 个文件：新增 5，更新 0，未变 0，重复 0，失败 0" in result.stdout
+    assert f"档案共 5 期、61 条条目，位于 {data_dir.resolve()}" in result.stdout
     assert (data_dir / "archive.db").is_file()
 
 
@@ -55,7 +58,7 @@ def test_ingesting_again_reports_every_file_unchanged(runner, data_dir, corpus_d
     result = run(runner, "--data-dir", str(data_dir), "ingest", str(corpus_dir))
 
     assert result.exit_code == 0
-    assert "5 files: 0 added, 0 updated, 5 unchanged, 0 duplicate, 0 failed" in result.stdout
+    assert "共 5 个文件：新增 0，更新 0，未变 5，重复 0，失败 0" in result.stdout
 
 
 def test_a_failed_file_is_named_exit_status_is_1_and_the_others_are_stored(
@@ -68,8 +71,8 @@ def test_a_failed_file_is_named_exit_status_is_1_and_the_others_are_stored(
 
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "broken.pdf: the file is not a readable PDF" in result.output
-    assert "6 files: 5 added, 0 updated, 0 unchanged, 0 duplicate, 1 failed" in result.output
+    assert "broken.pdf：不是可读的 PDF 文件" in result.output
+    assert "共 6 个文件：新增 5，更新 0，未变 0，重复 0，失败 1" in result.output
     listed = json.loads(run(runner, "--data-dir", str(data_dir), "issues", "--json").stdout)
     assert [issue["issue_id"] for issue in listed] == NEWEST_FIRST
 
@@ -103,7 +106,7 @@ def test_ingest_of_a_folder_without_bulletins_is_an_error(runner, tmp_path, data
     result = runner.invoke(main, ["--data-dir", str(data_dir), "ingest", str(tmp_path / "empty")])
 
     assert result.exit_code != 0
-    assert "no .pdf or .txt files" in result.output
+    assert "所给路径中没有 .pdf 或 .txt 文件" in result.output
     assert "Traceback" not in result.output
 
 
@@ -138,7 +141,7 @@ def test_issues_lists_every_issue_newest_first(runner, archive):
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines] == NEWEST_FIRST
     assert "《窗口工作周报》2024年第37期（总第508期）" in lines[3]
-    assert "13 items" in lines[3]
+    assert " 13 条 " in lines[3]
 
 
 def test_issues_json_is_a_list_of_summaries(runner, archive):
@@ -219,7 +222,7 @@ def test_show_of_an_unknown_issue_fails_with_a_clear_message(runner, archive):
 
     assert result.exit_code != 0
     assert isinstance(result.exception, SystemExit)
-    assert "no issue 'weekly-1999-01-04' in the archive" in result.output
+    assert "档案中没有“weekly-1999-01-04”这一期" in result.output
     assert "Traceback" not in result.output
 
 
@@ -252,7 +255,7 @@ def test_show_of_an_item_prints_its_citation_permalink_and_text(runner, archive)
         == "《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）"
         "一、智慧政务能力提升项目推进情况 第（二）项（2024年9月11日）"
     )
-    assert permalink == "/items/weekly-2024-09-09/s1-2" and blank == ""
+    assert permalink == "http://127.0.0.1:8080/items/weekly-2024-09-09/s1-2" and blank == ""
     assert text.startswith("（二）9月11日，")
     assert meta.startswith("  [s1-2] 2024-09-11")
 
@@ -261,7 +264,7 @@ def test_show_of_an_anchor_the_issue_lacks_fails_with_a_clear_message(runner, ar
     result = runner.invoke(main, ["--data-dir", archive, "show", "weekly-2024-09-09/s9-9"])
 
     assert result.exit_code == 1
-    assert "《窗口工作周报》2024年第37期（总第508期） has no item 's9-9'" in result.output
+    assert "《窗口工作周报》2024年第37期（总第508期）中没有编号为“s9-9”的条目" in result.output
 
 
 # --- corrections ------------------------------------------------------------------
@@ -349,7 +352,7 @@ def test_an_unknown_department_is_a_clear_error(runner, archive):
     result = runner.invoke(main, ["--data-dir", archive, "departments", "国务院办公厅"])
 
     assert result.exit_code == 1
-    assert "unknown department '国务院办公厅'" in result.output
+    assert "未知部门：国务院办公厅" in result.output
 
 
 # --- search and reindex ---------------------------------------------------------
@@ -364,12 +367,12 @@ POLICE_ITEMS = {  # tests/fixtures: the items that mention 公安厅, the table 
 
 
 def test_search_json_has_the_search_shape_of_the_brief(runner, archive):
-    result = run(runner, "--data-dir", archive, "search", "公安厅", "--json")
+    result = run(runner, "--data-dir", archive, "search", '"公安厅"', "--json")
 
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {"query", "total", "hits", "facets"} <= set(data)
-    assert data["query"] == "公安厅"
+    assert data["query"] == '"公安厅"'
     assert data["total"] == len(data["hits"])
     assert POLICE_ITEMS <= {hit["item_id"] for hit in data["hits"]}
     for hit in data["hits"]:
@@ -397,7 +400,7 @@ def test_search_with_filters_and_no_query_lists_the_matching_items(runner, archi
 
 def test_search_prints_a_readable_list(runner, archive):
     result = run(
-        runner, "--data-dir", archive, "search", "公安厅", "--dept", "公安厅", "--kind", "weekly"
+        runner, "--data-dir", archive, "search", '"公安厅"', "--dept", "公安厅", "--kind", "周报"
     )
 
     assert result.exit_code == 0
@@ -416,14 +419,44 @@ def test_search_prints_a_readable_list(runner, archive):
     )
 
 
-def test_search_csv_is_the_web_export_with_permalinks_as_paths(runner, archive, client):
-    printed = run(runner, "--data-dir", archive, "search", "公安厅", "--csv").stdout
-    exported = client.get("/search.csv?q=公安厅").get_data(as_text=True)
+def test_search_csv_is_the_web_export_with_absolute_links(runner, archive, client):
+    printed = run(runner, "--data-dir", archive, "search", '"公安厅"', "--csv").stdout
+    exported = client.get('/search.csv?q="公安厅"').get_data(as_text=True)
 
     mine, theirs = csv_rows(printed), csv_rows(exported)
     assert printed.startswith("\ufeff") and len(mine) == 1 + 5
-    assert [row[1] for row in mine[1:]] == [row[1].removeprefix(HOST) for row in theirs[1:]]
+    assert [row[1].removeprefix(SERVE_ROOT) for row in mine[1:]] == [
+        row[1].removeprefix(HOST) for row in theirs[1:]
+    ]
+    assert all(row[1].startswith(f"{SERVE_ROOT}/items/") for row in mine[1:])
     assert [row[:1] + row[2:] for row in mine] == [row[:1] + row[2:] for row in theirs]
+
+
+def test_with_a_base_url_every_link_the_cli_prints_is_on_it(runner, archive):
+    base = "https://bulletins.example.gov.cn/archive"
+    env = {"BULLETINS_BASE_URL": base + "/"}
+
+    shown = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09/s1-2", env=env)
+    exported = run(runner, "--data-dir", archive, "--base-url", base, "issues", "--csv").stdout
+
+    assert shown.stdout.splitlines()[1] == f"{base}/items/weekly-2024-09-09/s1-2"
+    assert "本机" not in shown.output, "a base URL is no loopback address"
+    assert {row[1] for row in csv_rows(exported)[1:]} == {f"{base}/issues/{i}" for i in NEWEST_FIRST}
+
+
+def test_without_a_base_url_the_cli_says_its_links_point_at_this_computer(runner, archive):
+    result = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09/s1-2")
+
+    assert result.stdout.splitlines()[1] == f"{SERVE_ROOT}/items/weekly-2024-09-09/s1-2"
+    assert "链接指向本机 http://127.0.0.1:8080，同事无法打开" in result.stderr
+    assert "--base-url" in result.stderr
+
+
+def test_a_base_url_that_is_no_address_is_a_usage_error(runner, archive):
+    result = runner.invoke(main, ["--data-dir", archive, "--base-url", "bulletins", "issues"])
+
+    assert result.exit_code == 2
+    assert "基础地址" in result.output and "https://bulletins.example.gov.cn" in result.output
 
 
 def csv_rows(text: str) -> list[list[str]]:
@@ -435,7 +468,7 @@ def test_search_without_query_or_filters_is_an_error(runner, archive):
 
     assert result.exit_code != 0
     assert isinstance(result.exception, SystemExit)
-    assert "请给出查询词或筛选条件" in result.output
+    assert "请给出检索词或筛选条件" in result.output
     assert "Traceback" not in result.output
 
 
@@ -465,22 +498,20 @@ def test_reindex_prints_the_document_count(runner, archive_copy):
     result = run(runner, "--data-dir", str(archive_copy), "reindex")
 
     assert result.exit_code == 0
-    assert result.stdout.strip() == "index rebuilt: 62 documents"  # 61 items, 1 attachment
-    again = run(runner, "--data-dir", str(archive_copy), "search", "公安厅", "--json")
+    assert result.stdout.strip() == "索引已重建：62 条"  # 61 items, 1 attachment
+    again = run(runner, "--data-dir", str(archive_copy), "search", '"公安厅"', "--json")
     assert POLICE_ITEMS <= {hit["item_id"] for hit in json.loads(again.stdout)["hits"]}
 
 
 def test_a_search_builds_a_missing_index_first_and_says_so(runner, archive_copy):
     (archive_copy / "index").unlink()
 
-    result = run(runner, "--data-dir", str(archive_copy), "search", "公安厅", "--json")
+    result = run(runner, "--data-dir", str(archive_copy), "search", '"公安厅"', "--json")
 
     assert result.exit_code == 0
-    assert "the search index was missing or from another version: built it (5 issues)" in (
-        result.stderr
-    )
+    assert "检索索引缺失或由其他版本建立：已重建（5 期）" in result.stderr
     assert POLICE_ITEMS <= {hit["item_id"] for hit in json.loads(result.stdout)["hits"]}
-    again = run(runner, "--data-dir", str(archive_copy), "search", "公安厅", "--json")
+    again = run(runner, "--data-dir", str(archive_copy), "search", '"公安厅"', "--json")
     assert again.stderr == "", "a current index is used as it is"
 
 
@@ -492,7 +523,7 @@ def test_an_archive_written_by_a_newer_version_is_a_clear_error(runner, archive_
     result = runner.invoke(main, ["--data-dir", str(archive_copy), "issues"])
 
     assert result.exit_code == 1
-    assert "written by a newer version of bulletins (schema 999" in result.output
+    assert "档案由更新版本的 bulletins 写入（结构版本 999" in result.output
     assert "Traceback" not in result.output
 
 
@@ -507,12 +538,12 @@ def test_a_batch_with_bad_files_and_a_duplicate_names_each_stores_the_rest_and_e
     result = runner.invoke(main, ["--data-dir", str(data_dir), "ingest", str(folder)])
 
     assert result.exit_code == 1
-    assert "empty.pdf: the file is empty" in result.output
-    assert "notes.txt: the file is not text but binary data" in result.output
-    assert f"zz-copy-of-37.txt: the same bulletin as {folder.resolve()}/2024-weekly-37.txt" in (
+    assert "empty.pdf：文件是空的" in result.output
+    assert "notes.txt：文件不是文本，而是二进制数据" in result.output
+    assert f"zz-copy-of-37.txt：与 {folder.resolve()}/2024-weekly-37.txt 是同一期简报" in (
         result.output
     )
-    assert "8 files: 5 added, 0 updated, 0 unchanged, 1 duplicate, 2 failed" in result.output
+    assert "共 8 个文件：新增 5，更新 0，未变 0，重复 1，失败 2" in result.output
     listed = json.loads(run(runner, "--data-dir", str(data_dir), "issues", "--json").stdout)
     assert [issue["issue_id"] for issue in listed] == NEWEST_FIRST
 
@@ -532,7 +563,8 @@ def test_imports_lists_the_files_not_stored_with_why_in_english_and_chinese(
     assert (problem["file"], problem["code"]) == ("scan.txt", "empty")
     assert (problem["message"], problem["message_zh"]) == ("the file is empty", "文件是空的")
     assert sorted(s["issue_id"] for s in data["sources"]) == sorted(NEWEST_FIRST)
-    assert "1 files not stored" in text and "文件是空的" in text and str(bad) in text
+    assert "1 个文件未能导入" in text and "文件是空的" in text and str(bad) in text
+    assert "the file is empty" not in text, "the text is in Chinese; --json keeps both"
 
 
 # --- check ----------------------------------------------------------------------
@@ -544,7 +576,7 @@ def test_check_says_ok_when_the_index_agrees_with_the_store(runner, data_dir, co
     result = run(runner, "--data-dir", str(data_dir), "check")
 
     assert result.exit_code == 0
-    assert "ok: the index agrees with the store" in result.stdout
+    assert "正常：索引与档案一致" in result.stdout
 
 
 def test_check_names_what_disagrees_and_how_to_fix_it_and_repair_fixes_it(
@@ -557,11 +589,13 @@ def test_check_names_what_disagrees_and_how_to_fix_it_and_repair_fixes_it(
     result = runner.invoke(main, ["--data-dir", str(data_dir), "check"])
 
     assert result.exit_code == 1
-    assert "1 stored issues are not in the index: weekly-2024-09-09" in result.stdout
-    assert "fix: bulletins check --repair" in result.stdout
+    assert "问题：1 期已存档但不在索引中：weekly-2024-09-09" in result.stdout
+    assert "修复：bulletins check --repair" in result.stdout
 
     repaired = json.loads(
         run(runner, "--data-dir", str(data_dir), "check", "--repair", "--json").stdout
     )
     assert repaired["ok"] is True and repaired["repaired"] == "re-indexed 1 issues"
+    assert repaired["repaired_zh"] == "重新索引了 1 期"
+    assert repaired["findings"] == []
     assert repaired["documents"] == repaired["items"]

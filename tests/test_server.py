@@ -71,7 +71,7 @@ def test_serve_builds_the_archive_on_first_run_and_answers_with_every_worker(tmp
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}/search?" + urllib.parse.urlencode({"q": "公安厅"})
+    url = f"http://127.0.0.1:{port}/search?" + urllib.parse.urlencode({"q": '"公安厅"'})
     try:
         first = wait_until_it_answers(server, url)
         assert "共 <strong>5</strong> 条" in first
@@ -85,6 +85,11 @@ def test_serve_builds_the_archive_on_first_run_and_answers_with_every_worker(tmp
         server.wait(timeout=20)
     time.sleep(0.5)
     assert not any(alive(pid) for pid in workers_seen), "every worker stops with the server"
+    said = server.stderr.read().decode("utf-8")
+    data = (tmp_path / "data").resolve()
+    assert f"首次运行：把 {ROOT / 'corpus'} 中的各期导入档案 {data}" in said
+    assert f"档案共 5 期、61 条条目，位于 {data}" in said, said
+    assert f"正在服务：http://127.0.0.1:{port}/" in said
 
 
 def test_a_port_in_use_is_reported_not_hidden_in_a_worker(tmp_path):

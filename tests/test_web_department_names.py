@@ -186,7 +186,7 @@ def test_departments_of_an_unknown_name_suggests_the_nearest(archive):
     result = cli("departments", "公按厅", archive=archive)
 
     assert result.exit_code == 1
-    assert "unknown department '公按厅'; 您要找的是不是：公安厅？" in result.output
+    assert "未知部门：公按厅。您要找的是不是：公安厅？" in result.output
 
 
 def test_departments_lists_each_department_once_with_its_other_names(archive):
