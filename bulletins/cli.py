@@ -83,12 +83,6 @@ def echo_json(data) -> None:
     help="大家访问本系统的地址（如 https://bulletins.example.gov.cn）：复制的链接和引用、"
     f"CSV、订阅和命令输出中的链接都用它；也可用环境变量 ${BASE_URL_ENV}。",
 )
-@click.option(
-    "--base-url",
-    envvar=BASE_URL_ENV,
-    help="Address staff reach the archive at, for the absolute links of feeds, reports and "
-    f"exports (e.g. https://bulletins.example.gov.cn); also ${BASE_URL_ENV}.",
-)
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path, base_url: str | None) -> None:
     """四川省政务服务中心《窗口工作周报》《政务窗口月报》检索归档工具。

@@ -64,14 +64,15 @@ class ReportItem:
     """One chosen item, with all a reader of the printed report needs to find it again."""
 
     text: str  # paragraphs separated by "\n"
-    citation: str  # 《窗口工作周报》2024年第37期（总第508期）二、政务工作动态（三）
+    citation: str  # 《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）二、政务工作动态 第（三）项
     link: str  # the absolute permalink
     issue_id: str
-    issue_title: str  # the citation's first part: 《窗口工作周报》2024年第37期（总第508期）
+    issue_title: str  # 《窗口工作周报》2024年第37期（总第508期）: the heading of its issue's group
     departments: tuple[str, ...] = ()
     dates: str = ""  # the span the item reports, as shown: "2024年9月11日"
     anchor: str = ""  # its place in the issue ("s2-3"), when it came from the archive
     version: int = 1  # the version of its issue it was read from (a corrected issue's are 2, 3 …)
+    where: str = ""  # the citation's place part (Citation.place): "二、政务工作动态 第（三）项"
 
     def to_json(self) -> dict:
         return {
@@ -87,7 +88,9 @@ class ReportItem:
 
     @property
     def place(self) -> str:
-        """Where in its issue: the citation without the issue's title ("二、政务工作动态（三）")."""
+        """Where in its issue: the citation without its issue ("二、政务工作动态 第（三）项")."""
+        if self.where:
+            return self.where
         if self.citation.startswith(self.issue_title):
             return self.citation[len(self.issue_title) :] or self.citation
         return self.citation

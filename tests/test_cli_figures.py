@@ -57,7 +57,7 @@ def test_figures_text_and_an_unknown_series(runner, indexed_archive):
     points = run(runner, indexed_archive, "figures", "window-accept")
     assert [line.split()[1] for line in points.output.splitlines()] == ["455", "537", "578"]
     unknown = run(runner, indexed_archive, "figures", "no-such")
-    assert unknown.exit_code == 1 and "unknown series 'no-such'" in unknown.output
+    assert unknown.exit_code == 1 and "没有数列“no-such”" in unknown.output
 
 
 def test_report_writes_the_word_document_of_chosen_items_with_links_on_the_base_url(
@@ -88,7 +88,7 @@ def test_report_of_a_search_is_the_api_report(runner, indexed_archive, client):
 def test_report_refuses_what_it_cannot_do(runner, indexed_archive):
     assert run(runner, indexed_archive, "report", "--docx", "x.docx").exit_code == 2
     missing = run(runner, indexed_archive, "report", "--item", "weekly-2024-09-09/s99-9", "--json")
-    assert missing.exit_code == 1 and "no item weekly-2024-09-09/s99-9" in missing.output
+    assert missing.exit_code == 1 and "档案中没有条目 weekly-2024-09-09/s99-9" in missing.output
 
 
 def test_feed_is_the_web_feed(runner, indexed_archive, client):

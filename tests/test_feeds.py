@@ -79,4 +79,6 @@ def test_the_feed_gains_the_entries_of_a_matching_bulletin_ingested_later(
     order = [e.id for e in after.entries]  # by the date the item reports, newest first
     assert order.index(new_ids[0]) == order.index(f"{HOST}/items/weekly-2024-09-09/s6-1") - 1
     entry = after.entries[order.index(new_ids[0])]
-    assert entry.title == "《窗口工作周报》2024年第38期（总第509期）六、综窗改革攻坚行动（一）"
+    assert entry.title == (
+        "《窗口工作周报》2024年第38期（总第509期，2024年9月23日印发）六、综窗改革攻坚行动 第（一）项"
+    )

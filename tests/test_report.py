@@ -32,6 +32,7 @@ def chosen(store, *ids: str) -> tuple[ReportItem, ...]:
                 link=f"{BASE}/items/{issue_id}/{anchor}",
                 issue_id=issue_id,
                 issue_title=issue.title,
+                where=issue.cite(anchor).place,
                 departments=tuple(node.departments),
                 dates=cn_span(node.date_from, node.date_to),
             )
@@ -82,7 +83,7 @@ def test_the_document_holds_exactly_the_chosen_items_with_citations_and_links_in
         "weekly-2024-01-02",
         "monthly-2025-01",
     ]
-    assert got[1]["heading"].startswith("2．六、综窗改革攻坚行动（二）2.")
+    assert got[1]["heading"].startswith("2．六、综窗改革攻坚行动 第（二）项第2点")
 
 
 def test_issue_groups_are_level_1_headings_with_their_counts(ingested_store):

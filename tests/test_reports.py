@@ -48,7 +48,8 @@ def test_chosen_items_download_as_a_word_document_with_citations_and_absolute_li
         f"{HOST}/items/weekly-2024-01-02/s1-3",
     ]
     assert items[1][0].startswith(
-        "引用：《窗口工作周报》2024年第37期（总第508期）六、综窗改革攻坚行动（二）2."
+        "引用：《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）"
+        "六、综窗改革攻坚行动 第（二）项第2点"
     )
 
 

@@ -255,3 +255,14 @@ def test_every_department_has_one_count_on_every_page_and_in_every_answer(client
             )
             assert selected.find(cls="name").words == name
             assert int(selected.find(cls="count").words) == count, name
+def test_the_numbers_of_the_chart_are_a_table_beside_it_every_month_newest_first(client):
+    doc = page(client, "/departments/公安厅")
+
+    box = doc.find("section", cls="chart-box")
+    assert box.find("div", cls="chart-scroll").find("svg")
+    rows = box.find("div", cls="month-table").find("tbody").find_all("tr")
+    table = [(r.find_all("td")[0].words, int(r.find_all("td")[1].words)) for r in rows]
+    assert table[0] == ("2025年6月", 1) and table[-1] == ("2024年1月", 1)
+    assert len(table) == 18, "every month from the first mention to the last"
+    assert sum(n for _, n in table) == 4 and ("2024年6月", 0) in table
+    assert {"zero"} <= {c for r in rows for c in r.classes}

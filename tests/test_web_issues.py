@@ -1,8 +1,11 @@
-"""web.issues: the issue list, one issue in its structure, an item's permalink, and their JSON twins."""
+"""web.issues: the issue list (by year, kind and number), one issue in its structure, an item's
+permalink, the file it was read from, and their JSON twins."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +16,8 @@ from web.context import archive_of
 
 from brief import ISSUE_KEYS, ITEM_KEYS, MONTHLY_01, MONTHLY_06, WEEKLY_01, WEEKLY_37, WEEKLY_DEC
 from bulletingen import EDITED_ISSUE, INSERTED, INSERTED_ISSUE, REMOVED_ISSUE
-from dom import HOST, Node, api, page, path_of
+from dom import HOST, Node, api, get, page, path_of, query_of
+from pdfgen import make_pdf
 
 CITATION_S1_2 = (
     "《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）"
@@ -516,3 +520,189 @@ def test_links_mean_the_same_after_a_reindex_and_a_restart(corrected):
 
 def strip_related(item: dict) -> dict:
     return {k: v for k, v in item.items() if k != "related"}
+
+
+# --- the list narrowed by year, kind and number ---------------------------------------
+
+
+def listed(doc: Node) -> list[str]:
+    table = doc.find_all("table", cls="issue-list")
+    if not table:
+        return []
+    return [path_of(r.find("a").attrs["href"]) for r in table[0].find("tbody").find_all("tr")]
+
+
+@pytest.mark.parametrize(
+    ("query", "issues"),
+    [
+        ("year=2024", [WEEKLY_DEC, WEEKLY_37, WEEKLY_01]),
+        ("kind=monthly", [MONTHLY_06, MONTHLY_01]),
+        ("year=2024&kind=monthly", []),
+        ("year=2025&kind=monthly", [MONTHLY_06, MONTHLY_01]),
+        ("q=第1期&kind=weekly", [WEEKLY_01]),
+        ("q=2024年周报", [WEEKLY_DEC, WEEKLY_37, WEEKLY_01]),
+    ],
+)
+def test_the_issue_list_narrows_by_year_kind_and_number(client, query, issues):
+    doc = page(client, f"/issues/?{query}")
+
+    assert listed(doc) == [f"/issues/{i}" for i in issues]
+    assert [i["issue_id"] for i in api(client, f"/api/issues?{query}")] == issues
+    if not issues:
+        assert "没有符合条件的一期" in doc.find(cls="empty").words
+
+
+def test_the_year_and_kind_links_keep_each_other(client):
+    doc = page(client, "/issues/?kind=weekly")
+
+    narrow = doc.find("nav", cls="narrow")
+    years = {a.words: query_of(a.attrs["href"]) for a in narrow.find_all("p")[0].find_all("a")}
+    assert years == {"2025年": {"kind": "weekly", "year": "2025"}, "2024年": {"kind": "weekly", "year": "2024"}}
+    assert narrow.find_all("p")[1].find("strong").words == "周报"
+    everything = narrow.find_all("p")[1].find_all("a")[0]
+    assert everything.words == "全部" and query_of(everything.attrs["href"]) == {}
+
+
+def test_a_list_query_that_is_no_issue_number_is_a_400(client):
+    assert "不是期号" in page(client, "/issues/?q=住建厅", 400).find("p", cls="reason").words
+    assert client.get("/api/issues?kind=daily").status_code == 400
+    assert client.get("/issues/?year=abc").status_code == 400
+
+
+# --- links that can be sent, and where they point -------------------------------------
+
+
+def test_copied_links_on_a_loopback_address_say_they_point_at_this_computer(app):
+    client = app.test_client()
+    doc = page(client, f"/items/{WEEKLY_37}/s1-2")  # the test client's host is localhost
+
+    note = doc.find("p", cls="link-note").words
+    assert "复制的链接指向本机（localhost）" in note and "--base-url" in note
+    assert doc.find("div", cls="toast").attrs["data-note"] == note
+
+
+def test_copied_links_on_the_intranet_host_or_a_base_url_need_no_note(app, indexed_archive):
+    doc = page(app.test_client(), f"/items/{WEEKLY_37}/s1-2?", 200)
+    other = app.test_client().get(
+        f"/items/{WEEKLY_37}/s1-2", base_url="http://bulletins.intranet:8080"
+    )
+    assert other.status_code == 200 and "link-note" not in other.get_data(as_text=True)
+    assert doc.find_all("p", cls="link-note")
+    base = "https://bulletins.example.gov.cn"
+    configured = create_app(Config.load(indexed_archive, base_url=base))
+    try:
+        doc = page(configured.test_client(), f"/items/{WEEKLY_37}/s1-2")
+        assert not doc.find_all("p", cls="link-note")
+        target = doc.find("li", cls="target")
+        assert target.find("button", data_copy="link").attrs["data-url"] == (
+            f"{base}/items/{WEEKLY_37}/s1-2"
+        )
+        assert target.find("button", data_copy="citation").attrs["data-citation"] == CITATION_S1_2
+    finally:
+        archive_of(configured).close()
+
+
+# --- the original document ------------------------------------------------------------
+
+
+def test_an_issue_page_offers_its_original_to_view_and_to_download(client, corpus_dir):
+    doc = page(client, f"/issues/{WEEKLY_37}")
+
+    links = doc.find("header", cls="masthead").find("p", cls="original").find_all("a")
+    assert [a.words for a in links] == ["查看原文", "下载"]
+    view, download = (a.attrs["href"] for a in links)
+    shown = get(client, view, content_type="text/plain")
+    original = (corpus_dir / "2024-weekly-37.txt").read_bytes()
+    assert shown.get_data() == original  # UTF-8 already: as it was
+    assert shown.headers["Content-Disposition"].startswith("inline;")
+    saved = client.get(download)
+    assert saved.status_code == 200 and saved.get_data() == original
+    assert saved.headers["Content-Disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''2024-weekly-37.txt" in saved.headers["Content-Disposition"]
+    assert not doc.find_all("a", cls="page"), "a text file has no pages"
+
+
+def test_an_original_in_gbk_is_shown_as_utf8_text_and_downloaded_as_it_was(tmp_path, corpus_dir):
+    text = (corpus_dir / "2024-weekly-37.txt").read_text("utf-8")
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(text.encode("gb18030"))
+    with served_archive(tmp_path, gbk) as client:
+        assert client.get(f"/issues/{WEEKLY_37}/original").get_data(as_text=True) == text
+        assert client.get(f"/issues/{WEEKLY_37}/original?download=1").get_data() == gbk.read_bytes()
+
+
+class served_archive:
+    """An app on an archive of its own, built from the given files; its test client."""
+
+    def __init__(self, tmp_path: Path, *files: Path):
+        self.config = Config.load(tmp_path / "data")
+        with Archive(self.config) as archive:
+            report = archive.ingest(list(files))
+        assert {o.status for o in report.outcomes} == {"added"}, report.outcomes
+
+    def __enter__(self):
+        self.app = create_app(self.config)
+        self.app.config["TESTING"] = False
+        return self.app.test_client()
+
+    def __exit__(self, *_exc):
+        archive_of(self.app).close()
+
+
+@pytest.fixture(scope="module")
+def pdf_bulletin(tmp_path_factory, corpus_texts) -> Path:
+    folder = tmp_path_factory.mktemp("pdf")
+    return make_pdf(corpus_texts["2024-weekly-01"], folder / "2024年第1期.pdf", chars_per_line=28)
+
+
+def test_the_original_of_a_pdf_bulletin_is_the_pdf_and_each_item_links_its_page(
+    tmp_path, pdf_bulletin
+):
+    with served_archive(tmp_path, pdf_bulletin) as client:
+        doc = page(client, f"/issues/{WEEKLY_01}")
+        issue = api(client, f"/api/issues/{WEEKLY_01}")
+        shown = get(client, f"/issues/{WEEKLY_01}/original", content_type="application/pdf")
+        assert shown.get_data() == pdf_bulletin.read_bytes()
+        assert shown.headers["Content-Disposition"].startswith("inline;")
+        items = [i for s in issue["sections"] for i in s["items"]]
+        pages = {i["anchor"]: i["page"] for i in items} | {
+            a["anchor"]: a["page"] for a in issue["attachments"]
+        }
+        assert set(pages.values()) >= {1, 2} and None not in pages.values()
+        for anchor, number in pages.items():
+            link = doc.by_id(anchor).find("a", cls="page")
+            assert link.attrs["href"] == f"/issues/{WEEKLY_01}/original#page={number}"
+            assert link.words == f"原文第 {number} 页"
+        saved = client.get(f"/issues/{WEEKLY_01}/original?download=1")
+        assert saved.mimetype == "application/pdf" and "attachment" in saved.headers["Content-Disposition"]
+        assert "%E5%B9%B4" in saved.headers["Content-Disposition"], "the name in UTF-8 (RFC 6266)"
+
+
+def test_the_original_stays_when_the_corpus_is_moved_away(tmp_path, corpus_dir):
+    moved = tmp_path / "corpus"
+    moved.mkdir()
+    (moved / "37.txt").write_bytes((corpus_dir / "2024-weekly-37.txt").read_bytes())
+    with served_archive(tmp_path, moved / "37.txt") as client:
+        (moved / "37.txt").unlink()
+        moved.rmdir()
+        response = get(client, f"/issues/{WEEKLY_37}/original", content_type="text/plain")
+        digest = hashlib.sha256(response.get_data()).hexdigest()
+        assert digest == api(client, f"/api/issues/{WEEKLY_37}")["source"]["sha256"]
+
+
+def test_an_issue_stored_before_originals_were_kept_offers_none_and_says_why(tmp_path, corpus_dir):
+    with served_archive(tmp_path, corpus_dir / "2024-weekly-37.txt") as client:
+        for kept in (tmp_path / "data" / "originals").rglob("*"):
+            if kept.is_file():
+                kept.unlink()
+        doc = page(client, f"/issues/{WEEKLY_37}")
+        assert not doc.find("header", cls="masthead").find_all("p", cls="original")
+        reason = page(client, f"/issues/{WEEKLY_37}/original", 404).find("p", cls="reason").words
+        assert "原文件没有保存在档案中：重新导入该文件即可" in reason
+
+
+def test_a_stored_file_is_served_to_run_nothing(client):
+    response = client.get(f"/issues/{WEEKLY_37}/original")
+
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

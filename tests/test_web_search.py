@@ -14,7 +14,7 @@ from service.config import Config
 from web import create_app
 
 from brief import HIT_KEYS, MONTHLY_01, MONTHLY_06, WEEKLY_01, WEEKLY_37, WEEKLY_DEC
-from dom import HOST, Node, api, get, hit_links, page, path_of, query_of
+from dom import HOST, Node, api, dom, get, hit_links, page, path_of, query_of
 
 # Words to search: a department's name alone is the department filter (tests at the end);
 # in quotes it is the text itself, found in five items (four name the department).
@@ -413,3 +413,291 @@ def test_csv_export_holds_every_hit_not_only_the_first_page(small_pages):
 
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert len(rows) == 1 + 5
+
+
+# --- what a query is before it is words ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "department"),
+    [("住建厅", "住房城乡建设厅"), ("住房和城乡建设厅", "住房城乡建设厅"), ("公安厅", "公安厅")],
+)
+def test_a_query_that_is_a_department_name_is_the_department_filter_newest_first(
+    client, typed, department
+):
+    response = client.get(f"/search?q={typed}&kind=monthly&page=2")
+
+    assert response.status_code == 302
+    target = response.headers["Location"]
+    assert path_of(target) == "/search"
+    assert query_of(target) == {"dept": department, "kind": "monthly"}, "other filters kept"
+    doc = page(client, target)
+    filtered = api(client, f"/api/search?dept={department}&kind=monthly")
+    assert hit_links(doc) == [h["url"] for h in filtered["hits"]]
+    starts = [h["date_from"] for h in filtered["hits"]]
+    assert starts == sorted(starts, reverse=True), "newest first"
+    assert doc.find(cls="selected").find("a", cls="remove").words == f"部门：{department} ✕"
+
+
+def test_the_api_and_the_export_answer_a_department_name_like_the_department_filter(client):
+    api_target = client.get("/api/search?q=住建厅").headers["Location"]
+    csv_target = client.get("/search.csv?q=住建厅").headers["Location"]
+
+    assert (path_of(api_target), query_of(api_target)) == ("/api/search", {"dept": "住房城乡建设厅"})
+    assert (path_of(csv_target), query_of(csv_target)) == ("/search.csv", {"dept": "住房城乡建设厅"})
+
+
+def test_a_department_name_in_quotes_or_with_other_words_is_words(client):
+    for url in ('/search?q="住建厅"', "/search?q=住建厅 座谈会", "/search?q=住建厅&dept=公安厅"):
+        assert client.get(url).status_code == 200, url
+    doc = page(client, "/search?dept=住建厅")
+    words = doc.find(cls="dept-note").find_all("a")[-1]
+    assert words.words == "按文字检索“住房城乡建设厅”"
+    assert query_of(words.attrs["href"]) == {"q": '"住房城乡建设厅"'}
+
+
+@pytest.mark.parametrize(
+    ("typed", "target"),
+    [
+        ("2024年第37期", f"/issues/{WEEKLY_37}"),
+        ("第508期", f"/issues/{WEEKLY_37}"),
+        ("2025年6月月报", f"/issues/{MONTHLY_06}"),
+        ("《窗口工作周报》2024年第1期（总第472期）", f"/issues/{WEEKLY_01}"),
+        (f"{WEEKLY_37}/s1-2", f"/items/{WEEKLY_37}/s1-2"),
+    ],
+)
+def test_an_issue_number_typed_in_the_search_box_opens_that_issue(client, typed, target):
+    response = client.get("/search", query_string={"q": typed})
+
+    assert response.status_code == 302 and path_of(response.headers["Location"]) == target
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_number_several_issues_have_lists_them(client):
+    response = client.get("/search?q=第1期")
+
+    target = response.headers["Location"]
+    assert response.status_code == 302 and path_of(target) == "/issues/"
+    assert query_of(target) == {"q": "第1期"}
+    doc = page(client, target)
+    rows = doc.find("table", cls="issue-list").find("tbody").find_all("tr")
+    assert [r.find("a").attrs["href"] for r in rows] == [f"/issues/{MONTHLY_01}", f"/issues/{WEEKLY_01}"]
+    assert "期号“第1期”：2 期" in doc.find("nav", cls="narrow").words
+    words = [a for a in doc.find("nav", cls="narrow").find_all("a") if "按文字检索" in a.words]
+    assert query_of(words[0].attrs["href"]) == {"q": '"第1期"'}
+
+
+def test_the_twins_of_an_issue_number_are_the_issue_and_the_list(client):
+    one = client.get("/api/search?q=2024年第37期").headers["Location"]
+    several = client.get("/api/search?q=第1期").headers["Location"]
+
+    assert path_of(one) == f"/api/issues/{WEEKLY_37}"
+    assert [i["issue_id"] for i in api(client, several)] == [MONTHLY_01, WEEKLY_01]
+    listed = client.get("/search.csv?q=2024年第37期").headers["Location"]
+    assert path_of(listed) == "/issues.csv" and query_of(listed) == {"q": "2024年第37期"}
+
+
+def test_an_issue_number_the_archive_lacks_is_said_above_the_results(client):
+    doc = page(client, "/search?q=第999期")
+
+    assert "档案中没有「第999期」这一期" in doc.find(cls="notice").words
+
+
+# --- facets: the top values, and 更多 (N) ----------------------------------------------
+
+
+def test_a_facet_shows_its_top_values_and_the_rest_behind_more(client):
+    doc = page(client, "/search?q=一件事")
+    values = api(client, "/api/search?q=一件事")["facets"]["department"]
+    section = doc.find("section", cls="facet", data_facet="department")
+
+    shown = section.find("ul").find_all("a")
+    more = section.find("details", cls="more")
+    hidden = more.find("ul").find_all("a")
+    assert len(values) > 8
+    assert [a.find(cls="name").words for a in shown] == [v for v, _ in values[:8]]
+    assert [a.find(cls="name").words for a in hidden] == [v for v, _ in values[8:]]
+    summary = more.find("summary")
+    assert summary.find(cls="closed").words == f"更多 ({len(values) - 8})"
+    assert summary.find(cls="opened").words == "收起"
+
+
+def test_a_selected_value_is_shown_even_when_it_is_not_among_the_top(client):
+    values = api(client, "/api/search?q=一件事")["facets"]["department"]
+    last = values[-1][0]
+    doc = page(client, f"/search?q=一件事&dept={last}")
+
+    section = doc.find("section", cls="facet", data_facet="department")
+    top = [a.find(cls="name").words for a in section.find("ul").find_all("a")]
+    assert last in top and "on" in section.find("ul").find_all("a")[-1].classes
+
+
+def test_a_facet_with_few_values_has_no_more(client):
+    doc = page(client, "/search?q=一件事")
+
+    assert not doc.find("section", cls="facet", data_facet="kind").find_all("details")
+
+
+# --- dates as typed, quick ranges, a month, and ranges that cannot be searched -------------
+
+
+def test_the_date_fields_are_text_fields_that_take_a_day_or_a_month_as_typed(client):
+    doc = page(client, "/search?q=一件事&from=2024年9月&to=2024年12月")
+
+    fields = doc.find("form", cls="dates")
+    for name in ("from", "to"):
+        field = fields.find("input", name=name)
+        assert field.attrs["type"] == "text", "no date picker that shows the browser's locale"
+    assert fields.find("input", name="from").attrs["value"] == "2024-09-01"
+    assert fields.find("input", name="to").attrs["value"] == "2024-12-31"
+    typed = api(client, "/api/search?q=一件事&from=2024年9月&to=2024年12月")
+    as_days = api(client, "/api/search?q=一件事&from=2024-09-01&to=2024-12-31")
+    assert typed["total"] == as_days["total"] > 0
+    assert "2024年9月" in fields.find(cls="field-help").words
+
+
+@pytest.mark.parametrize(
+    ("dates", "said"),
+    [
+        ("from=2024-12-31&to=2024-01-01", "起始日期（2024年12月31日）晚于结束日期（2024年1月1日）"),
+        ("from=2024-13-01", "“2024-13-01”不是日期"),
+        ("to=yesterday", "“yesterday”不是日期"),
+        ("to=20240909", "“20240909”不是日期"),
+        ("from=0202-01-01", "“0202-01-01”的年份应在 1990 到 2099 之间"),
+    ],
+)
+def test_dates_that_cannot_be_searched_are_said_beside_the_fields_keeping_the_rest(
+    client, dates, said
+):
+    doc = page(client, f"/search?q=一件事&kind=weekly&{dates}")
+
+    error = doc.find("form", cls="dates").find("p", cls="field-error")
+    assert said in error.words and error.attrs["role"] == "alert"
+    assert "其他条件照旧" in error.words
+    kept = api(client, "/api/search?q=一件事&kind=weekly")
+    assert hit_links(doc) == [h["url"] for h in kept["hits"]], "searched without the dates"
+    assert doc.find("section", cls="facet", data_facet="kind").find("a", cls="on")
+    typed = {i.attrs["name"]: i.attrs["value"] for i in doc.find("form", cls="dates").find_all("input")}
+    assert typed["kind"] == "weekly" and typed["q"] == "一件事"
+    for name, value in (p.split("=") for p in dates.split("&")):
+        assert typed[name] == value, "the fields show what was typed, to be corrected"
+    assert "open" in doc.find("aside", cls="filters").classes, "open on a phone too"
+
+
+def test_quick_ranges_end_today_and_a_year_is_the_calendar_year(client):
+    from datetime import date
+
+    doc = page(client, "/search?q=一件事&kind=weekly")
+    today = date.today()
+    links = {a.words: query_of(a.attrs["href"]) for a in doc.find(cls="quick").find_all("a")}
+
+    assert list(links) == ["近一个月", "近三个月", "今年", "去年"]
+    assert all(q["q"] == "一件事" and q["kind"] == "weekly" for q in links.values())
+    assert links["今年"]["from"] == f"{today.year}-01-01" and links["今年"]["to"] == f"{today.year}-12-31"
+    assert links["去年"]["from"] == f"{today.year - 1}-01-01"
+    assert links["近一个月"]["to"] == links["近三个月"]["to"] == today.isoformat()
+    month_ago = date.fromisoformat(links["近一个月"]["from"])
+    assert 28 <= (today - month_ago).days <= 31
+    three = date.fromisoformat(links["近三个月"]["from"])
+    assert 89 <= (today - three).days <= 92
+
+
+def test_a_month_picked_is_that_months_range(client):
+    doc = page(client, "/search?q=一件事")
+    months = [o.attrs["value"] for o in doc.find("form", cls="month").find_all("option")]
+
+    assert months[0] == "2025-06" and "2024-09" in months and months == sorted(months, reverse=True)
+    response = client.get("/search?q=一件事&month=2024-02&page=3")
+    assert response.status_code == 302
+    assert query_of(response.headers["Location"]) == {
+        "q": "一件事", "from": "2024-02-01", "to": "2024-02-29",
+    }  # fmt: skip
+    assert client.get("/search?q=一件事&month=2024-13").status_code == 400
+
+
+# --- from a hit to its issue, and back --------------------------------------------------
+
+
+def test_a_hit_links_to_its_permalink_carrying_the_search(client):
+    doc = page(client, "/search?q=一件事&kind=weekly&page=1")
+
+    href = doc.find("a", cls="hit-title").attrs["href"]
+    assert path_of(href).startswith("/items/")
+    assert query_of(href) == {"q": "一件事", "kind": "weekly"}
+
+
+def test_arriving_from_a_search_marks_its_words_and_links_back(client):
+    doc = page(client, f"/items/{WEEKLY_37}/s4-1?q=一件事&kind=weekly")
+
+    marks = [m.words for m in doc.find("li", cls="target").find_all("mark")]
+    assert marks and set(marks) == {"一件事"}
+    back = doc.find("p", cls="back").find("a")
+    assert back.words == "← 返回检索结果"
+    assert path_of(back.attrs["href"]) == "/search"
+    assert query_of(back.attrs["href"]) == {"q": "一件事", "kind": "weekly"}
+    copy = doc.find("li", cls="target").find("button", data_copy="link")
+    assert copy.attrs["data-url"] == f"{HOST}/items/{WEEKLY_37}/s4-1", "the bare permalink"
+
+
+def test_arriving_from_a_department_filter_marks_the_departments_names(client):
+    doc = page(client, f"/items/{WEEKLY_01}/s1-4?dept=公安厅")
+
+    assert {m.words for m in doc.find("li", cls="target").find_all("mark")} == {"公安厅"}
+
+
+def test_a_permalink_without_a_search_marks_nothing_and_has_no_way_back(client):
+    doc = page(client, f"/items/{WEEKLY_37}/s4-1")
+
+    assert not doc.find_all("mark") and not doc.find_all("p", cls="back")
+
+
+def test_markup_in_the_words_arrived_with_is_escaped(client):
+    response = client.get(f"/items/{WEEKLY_37}/s4-1", query_string={"q": "<b>一件事</b>"})
+
+    assert response.status_code == 200 and "<b>一件事</b>" not in response.get_data(as_text=True)
+
+
+# --- a search box on every page, and examples that find something -------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/issues/", f"/issues/{WEEKLY_37}", "/departments/", "/departments/公安厅", "/imports"],
+)
+def test_every_page_has_a_search_box(client, url):
+    form = page(client, url).find("form", cls="searchbox")
+
+    assert form.attrs["action"] == "/search" and form.find("input", name="q")
+
+
+def test_the_home_pages_examples_come_from_the_archive_and_each_finds_something(client):
+    doc = page(client, "/")
+
+    examples = doc.find_all("a", cls="example")
+    assert len(examples) >= 2
+    for link in examples:
+        target = link.attrs["href"]
+        found = client.get(target, follow_redirects=True)
+        assert found.status_code == 200
+        assert dom(found).find_all("li", cls="hit"), target
+    placeholder = doc.find("form", cls="searchbox").find("input", name="q").attrs["placeholder"]
+    assert query_of(examples[0].attrs["href"])["q"] in placeholder
+
+
+def test_the_examples_of_another_archive_are_its_own(tmp_path, corpus_dir):
+    from service.archive import Archive
+    from web.context import archive_of
+
+    config = Config.load(tmp_path / "data")
+    with Archive(config) as archive:
+        archive.ingest([corpus_dir / "2025-monthly-june.txt"])
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        doc = page(client, "/")
+        examples = [a.attrs["href"] for a in doc.find_all("a", cls="example")]
+        assert examples
+        for target in examples:
+            assert dom(client.get(target, follow_redirects=True)).find_all("li", cls="hit")
+    finally:
+        archive_of(app).close()

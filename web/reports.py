@@ -129,10 +129,12 @@ def report_item(issue: Issue, anchor: str, link: str) -> ReportItem:
             issue.title,
             anchor=anchor,
             version=issue.version,
+            where=issue.cite(anchor).place,
         )
     return ReportItem(
         text=node.text,
         citation=issue.citation(anchor),
+        where=issue.cite(anchor).place,
         link=link,
         issue_id=issue.issue_id,
         issue_title=issue.title,
