@@ -20,7 +20,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
 
@@ -122,13 +122,14 @@ def page(context: BrowserContext) -> Page:
 
 
 def hit_issue_ids(page: Page) -> list[str]:
-    """The issue of every hit on the results page, from its permalink /items/<issue>/<anchor>."""
+    """The issue of every hit on the results page, from its permalink /items/<issue>/<anchor>
+    (the link carries the search after it, for the issue page to mark its words)."""
     hrefs = page.locator("ol.hits li.hit a.hit-title").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     ids = []
     for href in hrefs:
-        match = re.fullmatch(r"/items/([^/]+)/([^/]+)", href)
+        match = re.fullmatch(r"/items/([^/]+)/([^/]+)", urlsplit(href).path)
         assert match, f"a hit links to its permalink, not {href!r}"
         ids.append(match.group(1))
     return ids
@@ -138,39 +139,49 @@ def query_of(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
-def target_in_viewport(page: Page) -> dict:
-    """Where the highlighted item is relative to the window."""
-    return page.locator("li.item.target").evaluate(
-        """el => {
-            const r = el.getBoundingClientRect();
-            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
-                    width: window.innerWidth, height: window.innerHeight,
-                    pageTop: r.top + window.scrollY, scrollY: window.scrollY};
-        }"""
-    )
+IN_VIEW = """els => els.map(el => {
+    const r = el.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+            width: window.innerWidth, height: window.innerHeight, scrollY: window.scrollY};
+})"""
+
+
+def boxes(locator) -> list[dict]:
+    """Where each element is relative to the window."""
+    return locator.evaluate_all(IN_VIEW)
+
+
+def assert_in_view(box: dict, what: str) -> None:
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], f"{what} is on screen: {box}"
+    assert 0 <= box["left"] and box["right"] <= box["width"], f"{what} is not cut off: {box}"
 
 
 def assert_lands_on_target(page: Page, anchor: str) -> str:
-    """The permalink page highlights exactly one item, the right one, scrolled into view; its text."""
-    targets = page.locator("li.item.target")
+    """The permalink page highlights exactly one item, the right one, with its top on screen:
+    its label, date and buttons, and the heading of its section (however long the item);
+    its text."""
+    targets = page.locator(".item.target")
     expect(targets).to_have_count(1)
     target = targets.first
     expect(target).to_have_attribute("id", anchor)
     expect(target).to_be_visible()
     page.wait_for_load_state("load")
-    box = target_in_viewport(page)
-    assert box["bottom"] - box["top"] < box["height"], f"the item fits in the window: {box}"
-    assert 0 <= box["top"] and box["bottom"] <= box["height"], (
-        f"the item is scrolled into view: {box}"
-    )
-    assert 0 <= box["left"] and box["right"] <= box["width"], (
-        f"the item is not cut off sideways: {box}"
-    )
-    if box["pageTop"] > box["height"]:
-        assert box["scrollY"] > 0, "an item below the fold is brought into view by scrolling"
-    # highlighted: it looks different from an ordinary item
+    page.wait_for_timeout(100)  # the script's second placement, once fonts have loaded
+    [item] = boxes(target)
+    assert 0 <= item["top"] < item["height"] / 2, f"the item's top is on screen: {item}"
+    if page.evaluate("() => document.documentElement.scrollHeight > window.innerHeight * 2"):
+        assert item["scrollY"] > 0, "an item below the fold is brought into view by scrolling"
+    head = target.locator(":scope > .item-head")
+    for part in (head.locator(".label"), head.locator(".item-date"), head.locator("button.copy")):
+        for box in boxes(part):
+            assert_in_view(box, f"{anchor}'s {part}")
+    heading = target.locator("xpath=ancestor::section[contains(@class, 'section')][1]/h2")
+    if heading.count():
+        [top] = boxes(heading)
+        assert_in_view(top, f"the heading of {anchor}'s section")
+        assert top["bottom"] <= item["top"] + 1, "the heading does not cover the item's top"
     background = target.evaluate("el => getComputedStyle(el).backgroundColor")
-    plain = page.locator("li.item:not(.target)").first.evaluate(
+    plain = page.locator(".item:not(.target)").first.evaluate(
         "el => getComputedStyle(el).backgroundColor"
     )
     assert background != plain, "the target item is highlighted"
@@ -178,8 +189,8 @@ def assert_lands_on_target(page: Page, anchor: str) -> str:
 
 
 def own_text(item) -> str:
-    """An item's own text, without its tools' button labels."""
-    return item.locator(":scope > .item-text").inner_text()
+    """An item's own text (an attachment's table), without its tools' button labels."""
+    return item.locator(":scope > .item-text, :scope > .table-wrap").first.inner_text()
 
 
 def read_clipboard(page: Page) -> str:
@@ -192,34 +203,29 @@ def read_clipboard(page: Page) -> str:
 def test_search_facet_dates_hit_permalink_copy_and_reopen(
     page: Page, browser: Browser, base_url: str
 ):
-    # 1. Home: one search box; search for a department.
+    # 1. Home: one search box; a department's name alone is the department filter.
     page.goto("/")
     box = page.locator("form.searchbox input[name=q]")
     expect(box).to_be_visible()
     box.fill(DEPARTMENT)
     box.press("Enter")
-    page.wait_for_url(re.compile(r"/search\?"))
-    assert query_of(page)["q"] == [DEPARTMENT]
+    page.wait_for_url(re.compile(r"/search\?dept="))
+    assert query_of(page) == {"dept": [DEPARTMENT]}
     expect(page.locator("ol.hits li.hit").first).to_be_visible()
-    all_issues = set(hit_issue_ids(page))
-    assert len(all_issues) > len(ISSUES_IN_RANGE), (
-        "the plain search spans more issues than the date range"
-    )
-
-    # 2. Click the department facet: it becomes the selected (and removable) one.
-    facet = page.locator(
-        "aside.filters section.facet[data-facet=department] a", has_text=DEPARTMENT
-    ).first
-    expect(facet).not_to_have_class(re.compile(r"\bon\b"))
-    facet.click()
-    page.wait_for_url(re.compile(r"dept="))
-    assert query_of(page)["dept"] == [DEPARTMENT]
     selected = page.locator("section.facet[data-facet=department] a.on")
     expect(selected).to_have_count(1)
     expect(selected).to_contain_text(DEPARTMENT)
     expect(page.locator("aside.filters .selected")).to_contain_text(f"部门：{DEPARTMENT}")
+    listed = page.request.get(f"/api/search?dept={DEPARTMENT}").json()
+    assert hit_issue_ids(page) == [h["issue_id"] for h in listed["hits"]]
+    starts = [h["date_from"] for h in listed["hits"]]
+    assert starts == sorted(starts, reverse=True), "newest first"
+    all_issues = set(hit_issue_ids(page))
+    assert len(all_issues) > len(ISSUES_IN_RANGE), (
+        "the department's items span more issues than the date range"
+    )
 
-    # 3. Narrow by dates with the date form.
+    # 2. Narrow by dates with the date form (typed as text, whatever the locale).
     dates = page.locator("form.dates")
     dates.locator("input[name=from]").fill(DATE_FROM)
     dates.locator("input[name=to]").fill(DATE_TO)
@@ -227,57 +233,66 @@ def test_search_facet_dates_hit_permalink_copy_and_reopen(
     page.wait_for_url(re.compile(r"from=2024-09-01"))
     params = query_of(page)
     assert params["from"] == [DATE_FROM] and params["to"] == [DATE_TO]
-    assert params["q"] == [DEPARTMENT] and params["dept"] == [DEPARTMENT], (
-        "the date form keeps the search"
-    )
+    assert params["dept"] == [DEPARTMENT], "the date form keeps the search"
     expect(page.locator("section.facet[data-facet=department] a.on")).to_contain_text(DEPARTMENT)
 
-    # 4. Only hits from the issues of that range remain.
+    # 3. Only hits from the issues of that range remain.
     issues = hit_issue_ids(page)
     assert issues, "the narrowed search still finds something"
     assert set(issues) <= ISSUES_IN_RANGE, f"hits outside {DATE_FROM}..{DATE_TO}: {issues}"
     for hit in page.locator("ol.hits li.hit").all():
         expect(hit.locator("ul.depts")).to_contain_text(DEPARTMENT)
+    results = page.url
 
-    # 5. Open the first hit: its permalink lands on the highlighted item.
+    # 4. Open the first hit: its permalink lands on the highlighted item, the department's
+    #    names marked, with the way back to the results.
     first = page.locator("ol.hits li.hit a.hit-title").first
-    href = first.get_attribute("href")
-    issue_id, anchor = re.fullmatch(r"/items/([^/]+)/([^/]+)", href).groups()
+    path = urlsplit(first.get_attribute("href")).path
+    issue_id, anchor = re.fullmatch(r"/items/([^/]+)/([^/]+)", path).groups()
     first.click()
-    page.wait_for_url(f"**{href}")
+    page.wait_for_url(lambda url: urlsplit(url).path == path)
     text = assert_lands_on_target(page, anchor)
-    assert DEPARTMENT in page.locator("li.item.target").inner_text()
-
-    # 6. 复制链接: the clipboard holds the absolute permalink.
     target = page.locator("li.item.target")
+    assert DEPARTMENT in target.inner_text()
+    expect(target.locator(":scope > .item-text mark").first).to_have_text(DEPARTMENT)
+    back = page.locator("p.back a")
+    expect(back).to_have_text("← 返回检索结果")
+
+    # 5. 复制链接: the clipboard holds the absolute permalink, without the search.
     target.locator(":scope > .item-head button.copy[data-copy=link]").click()
     expect(page.locator(".toast")).to_contain_text("已复制链接")
+    expect(page.locator(".toast")).to_contain_text("指向本机")  # 127.0.0.1: no colleague's
     link = read_clipboard(page)
     assert link == f"{base_url}/items/{issue_id}/{anchor}"
 
-    # 7. The copied link in a fresh context (no history, no cookies) shows the same item.
+    # 6. The copied link in a fresh context (no history, no cookies) shows the same item.
     fresh = new_context(browser, base_url)
     try:
         other = fresh.new_page()
         other.goto(link)
         assert other.url == link
         assert assert_lands_on_target(other, anchor) == text
+        expect(other.locator("mark")).to_have_count(0)
     finally:
         fresh.close()
 
-    # 8. 复制引用: the citation, then the same URL.
+    # 7. 复制引用: the citation, then the same URL.
     target.locator(":scope > .item-head button.copy[data-copy=citation]").click()
     expect(page.locator(".toast")).to_contain_text("已复制引用")
     citation = read_clipboard(page)
-    assert re.fullmatch(r"《窗口工作周报》.+（.+）.* " + re.escape(link), citation), citation
     expected = page.request.get(f"/api/items/{issue_id}/{anchor}").json()["citation"]
     assert citation == f"{expected} {link}"
     issue_title = page.locator("header.masthead h1").inner_text()
-    assert citation.startswith(issue_title), "the citation starts with the issue's title"
+    assert citation.startswith(issue_title.removesuffix("）")), "it starts with the issue"
+
+    # 8. Back to the results, as they were.
+    back.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/search")
+    assert query_of(page) == parse_qs(urlsplit(results).query)
 
 
 def test_kind_facet_toggles_on_and_off(page: Page):
-    page.goto(f"/search?q={DEPARTMENT}")
+    page.goto(f"/search?dept={DEPARTMENT}")
     weekly = page.locator("section.facet[data-facet=kind] a", has_text="周报")
     weekly.click()
     page.wait_for_url(re.compile(r"kind=weekly"))
@@ -327,14 +342,22 @@ document.addEventListener("securitypolicyviolation", e => {
 
 PAGES = [
     "/",
-    f"/search?q={DEPARTMENT}",
-    f"/search?q={DEPARTMENT}&dept={DEPARTMENT}&from={DATE_FROM}&to={DATE_TO}",
+    f"/search?dept={DEPARTMENT}",
+    f'/search?q="{DEPARTMENT}"',
+    f"/search?q=一件事&dept={DEPARTMENT}&from={DATE_FROM}&to={DATE_TO}",
+    "/search?q=一件事&kind=weekly&from=2024-12-31&to=2024-01-01",
     "/search?q=没有这样的词语xyz",
     "/issues/",
+    "/issues/?year=2024&kind=weekly",
+    "/issues/?q=第1期",
     "/issues/weekly-2024-09-09",
+    "/issues/weekly-2024-01-02",
     "/items/weekly-2024-09-09/s3-1",
+    "/items/weekly-2024-09-09/s4-1?q=一件事",
+    "/items/weekly-2024-01-02/a1",
     "/departments/",
     f"/departments/{DEPARTMENT}",
+    "/departments/公安厅",
     "/imports",
 ]
 
@@ -369,30 +392,381 @@ def test_pages_stay_on_localhost_without_console_errors_or_csp_violations(contex
     assert any(url.endswith("/static/style.css") for url in requests)
 
 
-def test_phone_width(browser: Browser, base_url: str):
-    context = new_context(
-        browser, base_url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+# ---------------------------------------------------------------- a phone and a laptop
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 900}}
+SIZES = {"phone": PHONE, "laptop": LAPTOP}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request, browser: Browser, base_url: str) -> Iterator[Page]:
+    """A page in a fresh context at 390×844 (a phone, touch) and at 1366×900 (a laptop)."""
+    context = new_context(browser, base_url, **SIZES[request.param])
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = new_context(browser, base_url, **PHONE)
+    yield context.new_page()
+    context.close()
+
+
+def test_no_page_is_wider_than_a_phone(phone: Page):
+    for path in PAGES:
+        phone.goto(path)
+        phone.wait_for_load_state("load")
+        widths = phone.evaluate(
+            "() => ({body: document.body.scrollWidth, doc: document.documentElement.scrollWidth,"
+            " window: window.innerWidth})"
+        )
+        assert widths["body"] <= widths["window"] and widths["doc"] <= widths["window"], (
+            f"{path} overflows sideways: {widths}"
+        )
+        box = phone.locator("form.searchbox input[name=q]").first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, f"{path}: a search box"
+
+
+def test_dates_and_table_cells_do_not_break_a_character_a_line_on_a_phone(phone: Page):
+    for path, cells in (
+        ("/issues/", "table.issue-list td"),
+        ("/departments/住房城乡建设厅", "table th"),
+        ("/imports", "table.import-list td"),
+    ):
+        phone.goto(path)
+        tall = phone.locator(cells).evaluate_all(
+            """cells => cells.filter(c => c.innerText.trim().length > 1).map(c => {
+                const line = parseFloat(getComputedStyle(c).lineHeight) || 24;
+                const chars = c.innerText.trim().length;
+                const lines = Math.round(c.getBoundingClientRect().height / line);
+                return {text: c.innerText.trim(), lines, chars};
+            }).filter(c => c.lines > 2 && c.lines >= c.chars / 2)"""
+        )
+        assert not tall, f"{path}: cells wrapped a character or two a line: {tall}"
+    phone.goto("/imports")
+    names = phone.locator("table.import-list td:first-child").evaluate_all(
+        "cells => cells.map(c => c.getBoundingClientRect().height)"
     )
+    assert max(names) < 3 * 28, "a file name takes at most two lines"
+
+
+@pytest.mark.parametrize(
+    "anchor",
+    [
+        "weekly-2024-09-09/s2-1",  # a long item: it opened in its middle
+        "weekly-2024-01-02/a1",  # a long table
+        "weekly-2024-09-09/s6-2-1",  # a sub-item, far below its section's heading
+        "monthly-2025-06/s4-5",  # the last item of an issue
+    ],
+)
+def test_a_permalink_shows_the_items_top_label_date_buttons_and_section_heading(
+    sized: Page, anchor: str
+):
+    sized.goto(f"/items/{anchor}")
+
+    assert_lands_on_target(sized, anchor.split("/")[1])
+
+
+def test_more_values_of_a_facet_open_by_click_and_by_keyboard(sized: Page):
+    sized.goto("/search?q=一件事")
+    if sized.viewport_size["width"] < 700:
+        sized.locator("button.filters-toggle").click()
+    facet = sized.locator("section.facet[data-facet=department]")
+    values = sized.request.get("/api/search?q=一件事").json()["facets"]["department"]
+    more = facet.locator("details.more")
+    hidden = more.locator("li")
+    expect(facet.locator(":scope > ul > li")).to_have_count(8)
+    summary = more.locator("summary")
+    assert summary.inner_text().strip() == f"更多 ({len(values) - 8})"  # as shown
+    expect(hidden.first).to_be_hidden()
+
+    more.locator("summary").click()
+    expect(hidden).to_have_count(len(values) - 8)
+    for item in hidden.all():
+        expect(item).to_be_visible()
+    assert summary.inner_text().strip() == "收起"
+    more.locator("summary").click()
+    expect(hidden.first).to_be_hidden()
+
+    more.locator("summary").focus()
+    sized.keyboard.press("Enter")
+    expect(hidden.first).to_be_visible()
+    sized.keyboard.press("Space")
+    expect(hidden.first).to_be_hidden()
+    more.locator("summary").focus()
+    sized.keyboard.press("Space")
+    expect(hidden.last).to_be_visible()
+    sized.keyboard.press("Tab")  # on to the first value shown
+    expect(sized.locator(":focus")).to_have_attribute(
+        "href", re.compile(r"dept=" + re.escape(quote_plus(values[8][0])))
+    )
+
+
+def test_more_values_of_a_facet_open_by_touch_on_a_phone(phone: Page):
+    phone.goto("/search?q=一件事")
+    phone.locator("button.filters-toggle").tap()
+    more = phone.locator("section.facet[data-facet=department] details.more")
+    more.locator("summary").tap()
+    expect(more.locator("li").last).to_be_visible()
+    more.locator("li a").last.tap()
+    phone.wait_for_url(re.compile(r"dept="))
+
+
+def test_on_a_phone_the_filters_are_one_tap_away_above_the_results(phone: Page):
+    phone.goto("/search?q=一件事")
+    toggle = phone.locator("button.filters-toggle")
+    first_hit = phone.locator("ol.hits li.hit").first
+    expect(toggle).to_be_visible()
+    expect(first_hit).to_be_visible()
+    assert toggle.bounding_box()["y"] < first_hit.bounding_box()["y"], "above the results"
+    expect(phone.locator("form.dates")).to_be_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+
+    toggle.tap()
+    expect(phone.locator("form.dates")).to_be_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    kind = phone.locator("section.facet[data-facet=kind] a", has_text="周报")
+    assert kind.bounding_box()["y"] < first_hit.bounding_box()["y"]
+    kind.tap()
+    phone.wait_for_url(re.compile(r"kind=weekly"))
+    expect(phone.locator("button.filters-toggle")).to_contain_text("已选 1 项")
+
+
+def test_a_laptop_shows_the_filters_beside_the_results_without_a_toggle(page: Page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/search?q=一件事")
+
+    expect(page.locator("button.filters-toggle")).to_be_hidden()
+    expect(page.locator("form.dates")).to_be_visible()
+    assert page.locator("aside.filters").bounding_box()["x"] < page.locator(
+        "ol.hits"
+    ).bounding_box()["x"]
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.fixture
+def english(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A browser whose locale is not Chinese: a native date picker would show mm/dd/yyyy."""
+    context = browser.new_context(base_url=base_url, locale="en-US", **LAPTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_date_fields_take_a_day_and_a_chinese_month_whatever_the_locale(english: Page):
+    english.goto("/search?q=一件事")
+    assert english.evaluate("() => navigator.language") == "en-US"
+    dates = english.locator("form.dates")
+    for name in ("from", "to"):
+        assert dates.locator(f"input[name={name}]").get_attribute("type") == "text"
+    dates.locator("input[name=from]").fill("2024-09-01")
+    dates.locator("input[name=to]").fill("2024年12月")
+    dates.locator("button[type=submit]").click()
+    english.wait_for_url(re.compile(r"from=2024-09-01"))
+
+    expect(dates.locator("input[name=from]")).to_have_value("2024-09-01")
+    expect(dates.locator("input[name=to]")).to_have_value("2024-12-31")
+    expect(english.locator("aside.filters .selected")).to_contain_text(
+        "日期：2024年9月1日 至 2024年12月31日"
+    )
+    issues = set(hit_issue_ids(english))
+    assert issues and issues <= ISSUES_IN_RANGE
+
+
+def test_quick_ranges_and_a_month(page: Page):
+    from datetime import date
+
+    page.goto("/search?q=一件事&kind=weekly")
+    today = date.today()
+    page.locator("form.dates p.quick a", has_text="今年").click()
+    page.wait_for_url(re.compile(r"from="))
+    assert query_of(page)["from"] == [f"{today.year}-01-01"]
+    assert query_of(page)["kind"] == ["weekly"], "the other filters stay"
+    expect(page.locator("form.dates p.quick a.on")).to_have_text("今年")
+    page.locator("form.dates p.quick a", has_text="去年").click()
+    page.wait_for_url(re.compile(rf"from={today.year - 1}-01-01"))
+    page.locator("form.dates p.quick a", has_text="近一个月").click()
+    page.wait_for_url(re.compile(rf"to={today.isoformat()}"))
+    month_ago = query_of(page)["from"]
+    page.locator("form.dates p.quick a", has_text="近三个月").click()
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query)["from"] != month_ago)
+    assert query_of(page)["to"] == [today.isoformat()] and query_of(page)["from"] < month_ago
+
+    page.locator("form.month select").select_option("2024-09")
+    page.locator("form.month button").click()
+    page.wait_for_url(re.compile(r"to=2024-09-30"))
+    assert query_of(page)["from"] == ["2024-09-01"] and query_of(page)["kind"] == ["weekly"]
+    assert set(hit_issue_ids(page)) == {"weekly-2024-09-09"}
+    expect(page.locator("form.month select")).to_have_value("2024-09")
+
+
+def test_a_start_after_the_end_is_said_beside_the_fields_keeping_every_other_filter(
+    sized: Page,
+):
+    sized.goto("/search?q=一件事&kind=weekly")
+    if sized.viewport_size["width"] < 700:
+        sized.locator("button.filters-toggle").click()
+    dates = sized.locator("form.dates")
+    dates.locator("input[name=from]").fill("2024-12-31")
+    dates.locator("input[name=to]").fill("2024-01-01")
+    dates.locator("button[type=submit]").click()
+    sized.wait_for_url(re.compile(r"to=2024-01-01"))
+
+    error = dates.locator("p.field-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("起始日期（2024年12月31日）晚于结束日期（2024年1月1日）")
+    [field] = boxes(dates.locator("input[name=to]"))
+    [said] = boxes(error)
+    assert 0 <= said["top"] - field["bottom"] < 120, "beside the fields"
+    expect(dates.locator("input[name=from]")).to_have_value("2024-12-31")
+    expect(sized.locator("section.facet[data-facet=kind] a.on")).to_contain_text("周报")
+    expect(sized.locator("form.searchbox input[name=q]").first).to_have_value("一件事")
+    assert hit_issue_ids(sized), "the search stands without the dates"
+    assert all(i.startswith("weekly-") for i in hit_issue_ids(sized))
+
+
+# ---------------------------------------------------------------- links and citations
+
+
+def test_the_copied_citation_is_the_exact_text_a_report_takes(page: Page, base_url: str):
+    page.goto("/items/weekly-2024-09-09/s1-2")
+    page.locator("li.item.target > .item-head button.copy[data-copy=citation]").click()
+    expect(page.locator(".toast")).to_contain_text("已复制引用")
+
+    assert read_clipboard(page) == (
+        "《窗口工作周报》2024年第37期（总第508期，2024年9月23日印发）"
+        "一、智慧政务能力提升项目推进情况 第（二）项（2024年9月11日） "
+        f"{base_url}/items/weekly-2024-09-09/s1-2"
+    )
+    page.goto("/items/weekly-2024-01-02/a1")
+    page.locator("section.target .item-tools button.copy[data-copy=citation]").click()
+    expect(page.locator(".toast")).to_contain_text("已复制引用")
+    assert read_clipboard(page) == (
+        "《窗口工作周报》2024年第1期（总第472期，2024年1月16日印发）"
+        "附件1：2023年11月省政务服务大厅进驻部门（单位）窗口考核结果 "
+        f"{base_url}/items/weekly-2024-01-02/a1"
+    )
+
+
+@pytest.fixture(scope="module")
+def base_url_configured(indexed_archive: Path) -> Iterator[str]:
+    """The same archive served by an app configured with the address staff reach it at."""
+    from waitress import create_server
+
+    app = create_app(Config.load(indexed_archive, base_url="https://bulletins.example.gov.cn"))
+    server = create_server(app, host="127.0.0.1", port=0, threads=2, ident="bulletins")
+    thread = threading.Thread(target=server.run, name="e2e-waitress-base", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+        for channel in list(server._map.values()):
+            channel.close()
+        thread.join(timeout=5)
+        archive_of(app).close()
+
+
+def test_with_a_base_url_copied_links_and_citations_are_on_it_and_no_note_is_needed(
+    browser: Browser, base_url_configured: str
+):
+    context = new_context(browser, base_url_configured)
     try:
         page = context.new_page()
-        page.goto(f"/search?q={DEPARTMENT}")
-        expect(page.locator("form.searchbox input[name=q]")).to_be_visible()
-        expect(page.locator("ol.hits li.hit").first).to_be_visible()
-        for path in (f"/search?q={DEPARTMENT}", "/", "/items/weekly-2024-09-09/s3-1"):
-            page.goto(path)
-            page.wait_for_load_state("load")
-            widths = page.evaluate(
-                "() => ({body: document.body.scrollWidth, doc: document.documentElement.scrollWidth, window: window.innerWidth})"
-            )
-            assert widths["body"] <= widths["window"] and widths["doc"] <= widths["window"], (
-                f"{path} overflows sideways: {widths}"
-            )
-        # the searchbox spans (nearly) the width, within the screen
-        page.goto(f"/search?q={DEPARTMENT}")
-        box = page.locator("form.searchbox input[name=q]").bounding_box()
-        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        page.goto("/items/weekly-2024-09-09/s1-2")
+        expect(page.locator("p.link-note")).to_have_count(0)
+        page.locator("li.item.target > .item-head button.copy[data-copy=link]").click()
+        expect(page.locator(".toast")).to_have_text(
+            "已复制链接：https://bulletins.example.gov.cn/items/weekly-2024-09-09/s1-2"
+        )
+        assert read_clipboard(page) == (
+            "https://bulletins.example.gov.cn/items/weekly-2024-09-09/s1-2"
+        )
     finally:
         context.close()
+
+
+def test_an_issue_number_typed_in_the_box_opens_the_issue_or_lists_them(page: Page):
+    page.goto("/issues/")
+    box = page.locator("header.site form.searchbox input[name=q]")
+    box.fill("2024年第37期")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/issues/weekly-2024-09-09$"))
+    expect(page.locator("header.masthead h1")).to_have_text("《窗口工作周报》2024年第37期（总第508期）")
+
+    box = page.locator("header.site form.searchbox input[name=q]")
+    box.fill("第1期")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/issues/\?q="))
+    expect(page.locator("table.issue-list tbody tr")).to_have_count(2)
+
+    page.goto("/")
+    page.locator("form.searchbox input[name=q]").fill("2025年6月月报")
+    page.locator("form.searchbox button").click()
+    page.wait_for_url(re.compile(r"/issues/monthly-2025-06$"))
+
+
+def test_the_issue_list_narrows_by_year_and_kind(sized: Page):
+    sized.goto("/issues/")
+    expect(sized.locator("table.issue-list tbody tr")).to_have_count(5)
+    sized.locator("nav.narrow a", has_text="2024年").click()
+    sized.wait_for_url(re.compile(r"year=2024"))
+    expect(sized.locator("table.issue-list tbody tr")).to_have_count(3)
+    sized.locator("nav.narrow a", has_text="月报").click()
+    sized.wait_for_url(re.compile(r"kind=monthly"))
+    expect(sized.locator("p.empty")).to_contain_text("没有符合条件的一期")
+    sized.locator("nav.narrow a", has_text="全部").first.click()
+    sized.wait_for_url(lambda url: "year=" not in url)
+    expect(sized.locator("table.issue-list tbody tr")).to_have_count(2)
+
+
+def test_every_example_on_the_home_page_finds_something(page: Page):
+    page.goto("/")
+    examples = page.locator("a.example")
+    assert examples.count() >= 2
+    for href in examples.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        page.goto(href)
+        expect(page.locator("ol.hits li.hit").first).to_be_visible()
+
+
+def test_the_department_chart_labels_every_bar_and_gives_its_numbers_as_a_table(sized: Page):
+    sized.goto("/departments/公安厅")
+    box = sized.locator("section.chart-box").first
+    chart = box.locator("div.chart-scroll svg")
+    months = chart.locator("text.month")
+    expect(months).to_have_count(18)
+    for label in months.all() + chart.locator("rect.bar").all():
+        expect(label).to_be_attached()
+    rows = box.locator("div.month-table tbody tr")
+    expect(rows).to_have_count(18)
+    [scroll] = boxes(box.locator("div.chart-scroll"))
+    assert scroll["right"] <= scroll["width"], "the chart stays inside the page"
+    newest = chart.locator("text.month").last
+    newest.scroll_into_view_if_needed()
+    assert newest.is_visible()
+    height = newest.evaluate("t => t.getBoundingClientRect().height")
+    assert height >= 9, "a label one can read (not a 720 px chart shrunk into a phone)"
+    expect(rows.first.locator("td").first).to_have_text("2025年6月")
+
+
+def test_the_original_opens_beside_the_issue_and_downloads(page: Page):
+    page.goto("/issues/weekly-2024-09-09")
+    view = page.locator("header.masthead p.original a", has_text="查看原文")
+    with page.context.expect_page() as opened:
+        view.click()
+    original = opened.value
+    original.wait_for_load_state()
+    assert original.url.endswith("/issues/weekly-2024-09-09/original")
+    assert "（一）9 月 9 日，省中心党委书记" in original.locator("body").inner_text()
+    original.close()
+    with page.expect_download() as saved:
+        page.locator("header.masthead p.original a", has_text="下载").click()
+    assert saved.value.suggested_filename == "2024-weekly-37.txt"
 
 
 def test_items_chosen_across_two_result_pages_download_as_one_word_document(
@@ -442,3 +816,55 @@ def test_items_chosen_across_two_result_pages_download_as_one_word_document(
     bar.locator("button.chosen-clear").click()
     expect(bar).to_be_hidden()
     expect(page.locator("input.choose:checked")).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def pdf_archive_url(tmp_path_factory, corpus_texts) -> Iterator[str]:
+    """An archive built from a PDF of a bulletin (made by reportlab), served on its own."""
+    from waitress import create_server
+
+    from pdfgen import make_pdf
+    from service.archive import Archive
+
+    folder = tmp_path_factory.mktemp("pdf-archive")
+    pdf = make_pdf(corpus_texts["2024-weekly-01"], folder / "2024-weekly-01.pdf")
+    config = Config.load(folder / "data")
+    with Archive(config) as archive:
+        assert archive.ingest([pdf]).ok
+    app = create_app(config)
+    server = create_server(app, host="127.0.0.1", port=0, threads=2, ident="bulletins")
+    thread = threading.Thread(target=server.run, name="e2e-waitress-pdf", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+        for channel in list(server._map.values()):
+            channel.close()
+        thread.join(timeout=5)
+        archive_of(app).close()
+
+
+def test_an_item_of_a_pdf_bulletin_opens_the_page_it_starts_on_in_the_browsers_viewer(
+    browser: Browser, pdf_archive_url: str
+):
+    context = new_context(browser, pdf_archive_url)
+    try:
+        page = context.new_page()
+        page.goto("/items/weekly-2024-01-02/a1")
+        link = page.locator("section.target .item-tools a.page")
+        expect(link).to_have_text(re.compile(r"原文第 [2-9] 页"))
+        number = re.search(r"\d+", link.inner_text()).group()
+        with context.expect_page() as opened:
+            link.click()
+        viewer = opened.value
+        viewer.wait_for_load_state()
+        assert viewer.url == f"{pdf_archive_url}/issues/weekly-2024-01-02/original#page={number}"
+        assert viewer.evaluate("() => document.contentType") == "application/pdf"
+        viewer.wait_for_timeout(500)
+        assert any(f.url.startswith("chrome-extension://") for f in viewer.frames), (
+            "the browser's own PDF viewer shows it"
+        )
+    finally:
+        context.close()
