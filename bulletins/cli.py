@@ -398,7 +398,7 @@ def departments(archive: Archive, name: str | None, page: int, output: str) -> N
             f"未知部门：{name}" + (f"。{hint}" if hint else "") + "（`bulletins departments` 列出各部门）"
         )
     if output == "csv":
-        items = archive.reports.department_items(department.short_name, limit=EXPORT_LIMIT)
+        items = archive.reports.department_report(department, 1, EXPORT_LIMIT).items
         click.echo(items_csv(items, link_of(archive)), nl=False)
         return
     report = archive.reports.department_report(department, page)

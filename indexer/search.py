@@ -275,9 +275,16 @@ def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -
             for name in (FACETS if facets else ())
         }
         docnums = _page(table, ranking_words(tree), final, request)
-        terms = highlight_terms(tree)
+        terms = highlight_terms(tree) if tree is not None else _department_names(request)
         hits = [Hit.from_stored(snapshot.document(d), terms) for d in docnums]
     return SearchResult(request=request, total=len(final), hits=hits, facets=counts)
+
+
+def _department_names(request: SearchRequest) -> list[str]:
+    """Without words, a department filter's snippets mark the department under any of its names
+    (as its page does): what the hit is there for."""
+    department = gazetteer().resolve(request.department_name) if request.department_name else None
+    return list(department.forms) if department else []
 
 
 def _filter_of(facet: str) -> str:

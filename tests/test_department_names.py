@@ -121,7 +121,7 @@ def archive(tmp_path_factory) -> str:
     data = str(folder / "data")
     result = CliRunner().invoke(main, ["--data-dir", data, "ingest", str(source)])
     assert result.exit_code == 0, result.output
-    assert "added" in result.output
+    assert "新增" in result.output
     return data
 
 

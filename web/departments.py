@@ -106,7 +106,7 @@ def page_param(page: int) -> dict[str, int]:
 def export(name: str):
     """Every item that mentions the department (not one page), as the search export gives hits."""
     department = resolve(name)
-    items = get_reports().department_items(department.short_name, limit=EXPORT_LIMIT)
+    items = get_reports().department_report(department, 1, EXPORT_LIMIT).items
     return csv_response(items_csv(items, absolute), "bulletins-department.csv")
 
 

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from archive.departments import gazetteer
 from indexer.index import IndexMissing
 from indexer.query import QueryError
 from indexer.search import SearchRequest
@@ -35,7 +36,8 @@ def examples(archive: Archive, departments: list[str]) -> list[Example]:
     terms: Counter[str] = Counter()
     by_department: dict[str, list[str]] = {}
     for name in departments:
-        texts = [i.text for i in archive.reports.department_items(name, limit=RECENT)]
+        department = gazetteer().resolve(name)
+        texts = [i.text for i in archive.reports.department_report(department, 1, RECENT).items]
         found = [t for text in texts for t in _QUOTED.findall(text) if t not in name]
         by_department[name] = found
         terms.update(found)
