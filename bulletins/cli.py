@@ -23,7 +23,7 @@ from archive.departments import did_you_mean, gazetteer
 from archive.figures import SERIES_BY_KEY
 from archive.ingest import Outcome, collect
 from archive.lookup import IssueRef, parse_reference
-from archive.model import item_url, parse_ref
+from archive.model import parse_ref
 from archive.schema import SchemaError
 from indexer.query import QueryError
 from indexer.search import MAX_PAGE, SearchRequest
@@ -32,7 +32,6 @@ from service.config import BASE_URL_ENV, DATA_ENV, DEFAULT_DATA_DIR, Config, Con
 from service.export import (
     EXPORT_LIMIT,
     departments_csv,
-    hits_csv,
     imports_csv,
     issues_csv,
     items_csv,
@@ -307,7 +306,7 @@ def search_command(archive: Archive, query: str, params: dict, output: str) -> N
     except QueryError as error:
         raise click.UsageError(str(error)) from None
     if output == "csv":
-        click.echo(hits_csv(result.hits, link_of(archive)), nl=False)
+        click.echo(items_csv(result.hits, link_of(archive)), nl=False)
     elif output == "json":
         echo_json(result.to_json())
     else:
@@ -408,169 +407,6 @@ def departments(archive: Archive, name: str | None, page: int, output: str) -> N
         click.echo(render.department(report))
 
 
-def base_url(config: Config) -> str:
-    """Where links in feeds and reports point: --base-url, else where `serve` listens by default."""
-    return config.base_url or f"http://{config.host}:{config.port}"
-
-
-def permalink(config: Config) -> Callable[[str], str]:
-    """An item's permalink (its path) as an absolute link on the base URL."""
-    return lambda path: base_url(config) + path
-
-
-def indexed(archive: Archive) -> None:
-    """Build the index first if it is missing (a report or a feed of a search reads it)."""
-    built = archive.ensure_index()
-    if built is not None:
-        click.echo(f"the search index was missing: built it ({len(built.added)} issues)", err=True)
-
-
-@main.command()
-@click.argument("series", required=False)
-@click.option("--dept", help="For an assessment series: one department (any of its names).")
-@output_options(csv="Print the points as CSV, as the web export does.")
-@click.pass_obj
-def figures(archive: Archive, series: str | None, dept: str | None, output: str) -> None:
-    """The figures the bulletins report (数据): the series, or the points of one.
-
-    Without SERIES: every series with its span and latest value. With it: its
-    points oldest first, each with the item it was read from; values that
-    contradict their neighbours are marked.
-    """
-    store, link = archive.store, permalink(archive.config)
-    if series is None:
-        summaries = store.figures.series()
-        if output == "csv":
-            click.echo(all_figures_csv(store, link), nl=False)
-        elif output == "json":
-            echo_json({"series": [s.to_json() for s in summaries]})
-        else:
-            for s in summaries:
-                latest = (
-                    f"{s.latest.figure.printed}（{s.latest.figure.period_end}）"
-                    if s.latest
-                    else f"{s.departments} 个部门"
-                )
-                click.echo(
-                    f"{s.series.key:<28} {s.series.name}（{s.series.unit}）  {s.issues} 期  最新 {latest}"
-                )
-        return
-    if series not in SERIES_BY_KEY:
-        raise click.ClickException(f"unknown series '{series}'; `bulletins figures` lists them")
-    department = None
-    if dept:
-        found = gazetteer().resolve(dept)
-        department = found.short_name if found else dept
-    data = series_data(store, series, department)
-    if output == "csv":
-        click.echo(figures_csv(data["points"] or data["latest"], data["flags"], link), nl=False)
-    elif output == "json":
-        echo_json(series_json(data))
-    else:
-        for p in data["points"] or data["latest"]:
-            f = p.figure
-            flag = data["flags"].get(f.key)
-            start = f.period_start.isoformat() if f.period_start else "…"
-            who = f"{f.department}  " if f.department else ""
-            click.echo(
-                f"{start}..{f.period_end}  {who}{f.value:g} {f.unit}（{f.printed}）  "
-                f"{p.issue_title} [{f.item_id}]" + (f"  ！{flag}" if flag else "")
-            )
-
-
-@main.command()
-@click.argument("query", required=False, default="")
-@filter_options
-@click.option(
-    "--item",
-    "items",
-    multiple=True,
-    metavar="ISSUE_ID/ANCHOR",
-    help="An item to report (repeat it, in order), instead of a search.",
-)
-@click.option(
-    "--group",
-    type=click.Choice(GROUPINGS),
-    default="issue",
-    show_default=True,
-    help="Group the items by issue or by department.",
-)
-@click.option("--title", default="", help="The report's title.")
-@click.option(
-    "--docx",
-    "docx_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this .docx file.",
-)
-@output_options()
-@click.pass_obj
-def report(
-    archive: Archive, query: str, params: dict, items, group, title, docx_path, output
-) -> None:
-    """A report of chosen items (--item …) or of a whole search, as Word (--docx FILE) or JSON.
-
-    The document the web's 下载 Word gives: each item with its text, its
-    citation and its link (on --base-url).
-    """
-    request = None
-    try:
-        if not items:
-            request = SearchRequest.from_params({"q": query, **params})
-            if not request.has_criteria:
-                raise QueryError("请给出 --item，或查询词与筛选条件（--dept、--from、--to 等）")
-            indexed(archive)
-        built = build_report(
-            archive.store,
-            archive.index,
-            list(items),
-            request,
-            group,
-            title,
-            permalink(archive.config),
-        )
-    except (QueryError, ValueError) as error:
-        raise click.UsageError(str(error)) from None
-    except ItemNotFound as error:
-        raise click.ClickException(f"no item {error} in the archive") from None
-    if docx_path:
-        docx_path.write_bytes(report_docx(built))
-        click.echo(f"{docx_path}: {len(built.items)} items")
-    elif output == "json":
-        echo_json(built.to_json())
-    else:
-        raise click.UsageError("give --docx FILE (or --json)")
-
-
-@main.command()
-@click.argument("query", required=False, default="")
-@filter_options
-@click.pass_obj
-def feed(archive: Archive, query: str, params: dict) -> None:
-    """The Atom feed of a search (订阅), as /search.atom gives it, with links on --base-url."""
-    try:
-        request = SearchRequest.from_params({"q": query, **params})
-    except QueryError as error:
-        raise click.UsageError(str(error)) from None
-    indexed(archive)
-    shown = urlencode(request.params(page=None, limit=None, sort=None))
-    suffix = f"?{shown}" if shown else ""
-    root = base_url(archive.config)
-    data = search_feed_of(
-        archive.store,
-        archive.index,
-        request,
-        self_link=f"{root}/search.atom{suffix}",
-        page_link=f"{root}/search{suffix}",
-        link=permalink(archive.config),
-    )
-    sys.stdout.buffer.write(atom_feed(data))
-
-
-def permalink(archive: Archive) -> Callable[[str, str], str]:
-    """An item's absolute link (on --base-url, else where `serve` listens)."""
-    return lambda issue_id, anchor: archive.config.absolute(item_url(issue_id, anchor))
-
-
 def indexed(archive: Archive) -> None:
     """Build the index first if it is missing (a report or a feed of a search reads it)."""
     built = archive.ensure_index()
@@ -589,7 +425,7 @@ def figures(archive: Archive, series: str | None, dept: str | None, output: str)
     不给数列：每个数列及其起止和最新值。给出数列：各点由旧到新，各附所出自的条目；与前后
     明显不符的值会标出。
     """
-    store, link = archive.store, permalink(archive)
+    store, link = archive.store, link_of(archive)
     if series is None:
         summaries = store.figures.series()
         if output == "csv":
@@ -626,7 +462,7 @@ def figures(archive: Archive, series: str | None, dept: str | None, output: str)
             who = f"{f.department}  " if f.department else ""
             click.echo(
                 f"{start}..{f.period_end}  {who}{f.value:g} {f.unit}（{f.printed}）  "
-                f"{p.issue_title} [{f.issue_id}/{f.anchor}]" + (f"  ！{flag}" if flag else "")
+                f"{p.issue_title} [{f.item_id}]" + (f"  ！{flag}" if flag else "")
             )
 
 
@@ -671,7 +507,7 @@ def report(
                 raise QueryError("请给出 --item，或检索词与筛选条件（--dept、--from、--to 等）")
             indexed(archive)
         built = build_report(
-            archive.store, archive.index, list(items), request, group, title, permalink(archive)
+            archive.store, archive.index, list(items), request, group, title, link_of(archive)
         )
     except (QueryError, ValueError) as error:
         raise click.UsageError(str(error)) from None
@@ -706,6 +542,6 @@ def feed(archive: Archive, query: str, params: dict) -> None:
         request,
         self_link=f"{root}/search.atom{suffix}",
         page_link=f"{root}/search{suffix}",
-        link=permalink(archive),
+        link=link_of(archive),
     )
     sys.stdout.buffer.write(atom_feed(data))

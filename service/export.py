@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 
-from archive.model import department_url, issue_url, item_url
+from archive.model import department_url, issue_url
 from archive.records import DepartmentCount, Imports, IssueSummary, ItemRecord
 from indexer.search import Hit
 
@@ -34,35 +34,14 @@ def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def hits_csv(hits: list[Hit], link: Link) -> str:
-    """Search hits, one row each."""
+def items_csv(items: Iterable[Hit | ItemRecord], link: Link) -> str:
+    """Items (search hits, or a department's items and tables), one row each."""
     return table_csv(
         HEADER,
         (
             [
-                hit.item_id,
-                link(hit.url),
-                hit.issue_title,
-                hit.section_title,
-                hit.label,
-                hit.date_from,
-                hit.date_to,
-                "、".join(hit.departments),
-                hit.text,
-            ]
-            for hit in hits
-        ),
-    )
-
-
-def items_csv(items: list[ItemRecord], link: Link) -> str:
-    """A department's items, in the columns of a search export."""
-    return table_csv(
-        HEADER,
-        (
-            [
-                f"{i.issue_id}/{i.anchor}",
-                link(item_url(i.issue_id, i.anchor)),
+                i.item_id,
+                link(i.url),
                 i.issue_title,
                 i.section_title,
                 i.label,

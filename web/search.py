@@ -22,7 +22,7 @@ from archive.departments import Department, gazetteer
 from archive.model import cn_date, item_url
 from indexer.query import QueryError
 from indexer.search import YEARS, SearchRequest, SearchResult
-from service.export import EXPORT_LIMIT, hits_csv
+from service.export import EXPORT_LIMIT, items_csv
 from service.intent import as_department_filter, issue_reference
 
 from .context import absolute, config, get_archive, get_reports
@@ -182,7 +182,7 @@ def export():
         return redirect(target, 302)
     search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
     result = get_archive().search(replace(search_request, page=1, limit=EXPORT_LIMIT), facets=False)
-    return csv_response(hits_csv(result.hits, absolute), "bulletins-search.csv")
+    return csv_response(items_csv(result.hits, absolute), "bulletins-search.csv")
 
 
 def csv_response(text: str, filename: str) -> Response:
