@@ -95,7 +95,7 @@ def test_only_the_first_words_of_a_query_are_tried_as_names(client):
 
 
 def test_a_query_that_finds_something_gets_no_suggestion(client):
-    doc = page(client, "/search?q=公安厅")
+    doc = page(client, '/search?q="公安厅"')  # in quotes: the words (alone it is the filter)
 
     assert hit_links(doc) and not doc.find_all("p", cls="suggestions")
 
