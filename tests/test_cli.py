@@ -280,8 +280,8 @@ def test_ingest_of_a_correction_says_it_updates_the_issue_and_what_it_supersedes
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:3] == ["updated", INSERTED_ISSUE, str(corrections[0].resolve())]
-    assert lines[1].strip() == f"version 2, a correction: supersedes {firsts[0].resolve()}"
+    assert lines[0].split()[:3] == ["更新", INSERTED_ISSUE, str(corrections[0].resolve())]
+    assert lines[1].strip() == f"第2版，系更正：取代 {firsts[0].resolve()}"
 
 
 def test_show_names_every_version_of_a_corrected_issue(runner, corrected_archive):
@@ -304,19 +304,19 @@ def test_show_of_an_old_item_id_says_where_the_correction_put_it(runner, correct
 
     notice, citation, permalink = moved.splitlines()[:3]
     assert "位置有变" in notice and "第1版 s1-2" in notice and "第2版 s1-3" in notice
-    assert permalink == f"/items/{INSERTED_ISSUE}/v2/s1-3"
+    assert permalink == f"{SERVE_ROOT}/items/{INSERTED_ISSUE}/v2/s1-3"
     assert "已删去" in removed.splitlines()[0] and "100余人" in removed
-    assert inserted.splitlines()[1] == f"/items/{INSERTED_ISSUE}/v2/s1-2"
+    assert inserted.splitlines()[1] == f"{SERVE_ROOT}/items/{INSERTED_ISSUE}/v2/s1-2"
     assert INSERTED[3:] in inserted
 
 
 @pytest.mark.parametrize(
     "ref, says",
     [
-        (f"{INSERTED_ISSUE}/v3", "versions 1 to 2"),
-        (f"{INSERTED_ISSUE}/s1-4", "has no item 's1-4'"),  # the first version had no s1-4
-        (f"{INSERTED_ISSUE}/v3/s1-1", "version 3 has no item"),
-        ("weekly-2024-09-09/x", "is no issue or item"),
+        (f"{INSERTED_ISSUE}/v3", "只有第1至第2版"),
+        (f"{INSERTED_ISSUE}/s1-4", "中没有编号为“s1-4”的条目"),  # the first version had no s1-4
+        (f"{INSERTED_ISSUE}/v3/s1-1", "第3版中没有编号为“s1-1”的条目"),
+        ("weekly-2024-09-09/x", "不是一期或一条的编号"),
     ],
 )
 def test_show_of_a_version_or_item_that_is_not_there_is_a_clear_error(
