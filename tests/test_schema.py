@@ -60,7 +60,7 @@ def test_a_new_archive_has_every_step_recorded_and_the_current_version(tmp_path)
     assert stored_version(tmp_path / "archive.db") == str(SCHEMA_VERSION)
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_archive_of_an_earlier_schema_opens_with_its_issue_and_takes_new_ones(
     tmp_path, corpus_dir, version
 ):
@@ -80,8 +80,11 @@ def test_an_archive_of_an_earlier_schema_opens_with_its_issue_and_takes_new_ones
     store.close()
 
 
-def test_the_items_of_an_archive_of_schema_2_have_no_page_until_ingested_again(tmp_path):
-    store = Store(archive_of_schema(2, tmp_path / "archive.db"))
+@pytest.mark.parametrize("version", [2, 4])
+def test_the_items_of_an_archive_of_an_earlier_schema_have_no_page_until_ingested_again(
+    tmp_path, version
+):
+    store = Store(archive_of_schema(version, tmp_path / "archive.db"))
 
     issue = store.load("weekly-2024-01-02")
 
@@ -145,7 +148,7 @@ def test_a_migration_interrupted_after_its_steps_leaves_the_archive_as_it_was(
     assert recorded_steps(path) == STEPS
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_the_issues_of_an_earlier_schema_are_their_first_version_and_take_a_correction(
     tmp_path, corpus_texts, version
 ):
