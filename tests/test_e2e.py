@@ -196,6 +196,14 @@ def assert_lands_on_target(page: Page, anchor: str) -> str:
     return own_text(target)
 
 
+def show_filters(page: Page) -> None:
+    """Open the filters where they sit behind one tap (筛选, on a phone); on a laptop they show."""
+    toggle = page.locator("button.filters-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+        expect(page.locator("#filters-body")).to_be_visible()
+
+
 def own_text(item) -> str:
     """An item's own text (an attachment's table), without its tools' button labels."""
     return item.locator(":scope > .item-text, :scope > .table-wrap").first.inner_text()
@@ -367,6 +375,10 @@ PAGES = [
     f"/departments/{DEPARTMENT}",
     "/departments/公安厅",
     "/imports",
+    "/figures/",
+    "/figures/window-accept",
+    "/figures/assessment-score?dept=住建厅",
+    "/report?item=weekly-2024-09-09/s1-2&item=weekly-2024-01-02/a1",
 ]
 
 
@@ -479,8 +491,7 @@ def test_a_permalink_shows_the_items_top_label_date_buttons_and_section_heading(
 
 def test_more_values_of_a_facet_open_by_click_and_by_keyboard(sized: Page):
     sized.goto("/search?q=一件事")
-    if sized.viewport_size["width"] < 700:
-        sized.locator("button.filters-toggle").click()
+    show_filters(sized)
     facet = sized.locator("section.facet[data-facet=department]")
     values = sized.request.get("/api/search?q=一件事").json()["facets"]["department"]
     more = facet.locator("details.more")
@@ -556,10 +567,11 @@ def test_a_laptop_shows_the_filters_beside_the_results_without_a_toggle(page: Pa
 # ---------------------------------------------------------------- dates
 
 
-@pytest.fixture
-def english(browser: Browser, base_url: str) -> Iterator[Page]:
-    """A browser whose locale is not Chinese: a native date picker would show mm/dd/yyyy."""
-    context = browser.new_context(base_url=base_url, locale="en-US", **LAPTOP)
+@pytest.fixture(params=list(SIZES))
+def english(request, browser: Browser, base_url: str) -> Iterator[Page]:
+    """A browser whose locale is not Chinese (a native date picker would show mm/dd/yyyy), on a
+    phone and on a laptop."""
+    context = browser.new_context(base_url=base_url, locale="en-US", **SIZES[request.param])
     context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
@@ -568,6 +580,7 @@ def english(browser: Browser, base_url: str) -> Iterator[Page]:
 def test_the_date_fields_take_a_day_and_a_chinese_month_whatever_the_locale(english: Page):
     english.goto("/search?q=一件事")
     assert english.evaluate("() => navigator.language") == "en-US"
+    show_filters(english)
     dates = english.locator("form.dates")
     for name in ("from", "to"):
         assert dates.locator(f"input[name={name}]").get_attribute("type") == "text"
@@ -585,25 +598,31 @@ def test_the_date_fields_take_a_day_and_a_chinese_month_whatever_the_locale(engl
     assert issues and issues <= ISSUES_IN_RANGE
 
 
-def test_quick_ranges_and_a_month(page: Page):
+def test_quick_ranges_and_a_month(sized: Page):
     from datetime import date
 
+    page = sized
     page.goto("/search?q=一件事&kind=weekly")
     today = date.today()
+    show_filters(page)
     page.locator("form.dates p.quick a", has_text="今年").click()
     page.wait_for_url(re.compile(r"from="))
     assert query_of(page)["from"] == [f"{today.year}-01-01"]
     assert query_of(page)["kind"] == ["weekly"], "the other filters stay"
     expect(page.locator("form.dates p.quick a.on")).to_have_text("今年")
+    show_filters(page)
     page.locator("form.dates p.quick a", has_text="去年").click()
     page.wait_for_url(re.compile(rf"from={today.year - 1}-01-01"))
+    show_filters(page)
     page.locator("form.dates p.quick a", has_text="近一个月").click()
     page.wait_for_url(re.compile(rf"to={today.isoformat()}"))
     month_ago = query_of(page)["from"]
+    show_filters(page)
     page.locator("form.dates p.quick a", has_text="近三个月").click()
     page.wait_for_url(lambda url: parse_qs(urlsplit(url).query)["from"] != month_ago)
     assert query_of(page)["to"] == [today.isoformat()] and query_of(page)["from"] < month_ago
 
+    show_filters(page)
     page.locator("form.month select").select_option("2024-09")
     page.locator("form.month button").click()
     page.wait_for_url(re.compile(r"to=2024-09-30"))
@@ -616,8 +635,7 @@ def test_a_start_after_the_end_is_said_beside_the_fields_keeping_every_other_fil
     sized: Page,
 ):
     sized.goto("/search?q=一件事&kind=weekly")
-    if sized.viewport_size["width"] < 700:
-        sized.locator("button.filters-toggle").click()
+    show_filters(sized)
     dates = sized.locator("form.dates")
     dates.locator("input[name=from]").fill("2024-12-31")
     dates.locator("input[name=to]").fill("2024-01-01")
@@ -637,10 +655,67 @@ def test_a_start_after_the_end_is_said_beside_the_fields_keeping_every_other_fil
     assert all(i.startswith("weekly-") for i in hit_issue_ids(sized))
 
 
+# ---------------------------------------------------------------- order, and arriving from a search
+
+
+def hit_days(page: Page) -> list[str]:
+    """The first day each hit on the page reports, in the page's order (read from its JSON twin,
+    which lists the same hits)."""
+    hits = page.request.get("/api/search?" + urlsplit(page.url).query).json()["hits"]
+    assert hit_issue_ids(page) == [h["issue_id"] for h in hits]
+    return [h["date_from"] or "" for h in hits]
+
+
+def test_a_department_alone_is_newest_first_and_both_orders_are_offered(sized: Page):
+    sized.goto("/")
+    box = sized.locator("form.searchbox input[name=q]").first
+    box.fill("住建厅")
+    box.press("Enter")
+    sized.wait_for_url(re.compile(r"/search\?dept="))
+    sort = sized.locator(".summary .sort")
+    expect(sort.locator("strong[aria-current]")).to_have_text("最新")
+    newest = hit_days(sized)
+    assert newest == sorted(newest, reverse=True) and len(set(newest)) > 1, newest
+
+    sort.locator("a", has_text="最早").click()
+    sized.wait_for_url(re.compile(r"sort=oldest"))
+    expect(sized.locator(".summary .sort strong[aria-current]")).to_have_text("最早")
+    oldest = hit_days(sized)
+    assert oldest == sorted(oldest) and oldest[0] < newest[0], oldest
+    assert query_of(sized)["dept"] == ["住房城乡建设厅"], "the order keeps the filter"
+
+    sized.goto("/search?q=一件事")
+    sort = sized.locator(".summary .sort")
+    expect(sort.locator("strong[aria-current]")).to_have_text("相关度")
+    assert [a.inner_text() for a in sort.locator("a").all()] == ["最新", "最早"]
+
+
+def test_arriving_from_a_search_its_words_are_marked_with_the_way_back(sized: Page):
+    sized.goto("/search?q=一件事&kind=weekly")
+    results = sized.url
+    first = sized.locator("ol.hits li.hit a.hit-title").first
+    path = urlsplit(first.get_attribute("href")).path
+    first.click()
+    sized.wait_for_url(lambda url: urlsplit(url).path == path)
+
+    target = sized.locator(".item.target")
+    marks = target.locator("mark")
+    expect(marks.first).to_be_visible()
+    assert {m.strip() for m in marks.all_inner_texts()} <= {"一件事", "一件", "事"}
+    assert "一件事" in "".join(marks.all_inner_texts())
+    back = sized.locator("p.back a")
+    expect(back).to_have_text("← 返回检索结果")
+    expect(sized.locator("header.site form.searchbox input[name=q]")).to_be_visible()
+    back.click()
+    sized.wait_for_url(lambda url: urlsplit(url).path == "/search")
+    assert query_of(sized) == parse_qs(urlsplit(results).query)
+
+
 # ---------------------------------------------------------------- links and citations
 
 
-def test_the_copied_citation_is_the_exact_text_a_report_takes(page: Page, base_url: str):
+def test_the_copied_citation_is_the_exact_text_a_report_takes(sized: Page, base_url: str):
+    page = sized
     page.goto("/items/weekly-2024-09-09/s1-2")
     page.locator("li.item.target > .item-head button.copy[data-copy=citation]").click()
     expect(page.locator(".toast")).to_contain_text("已复制引用")
@@ -687,7 +762,8 @@ def test_with_a_base_url_copied_links_and_citations_are_on_it_and_no_note_is_nee
         context.close()
 
 
-def test_an_issue_number_typed_in_the_box_opens_the_issue_or_lists_them(page: Page):
+def test_an_issue_number_typed_in_the_box_opens_the_issue_or_lists_them(sized: Page):
+    page = sized
     page.goto("/issues/")
     box = page.locator("header.site form.searchbox input[name=q]")
     box.fill("2024年第37期")
@@ -721,7 +797,8 @@ def test_the_issue_list_narrows_by_year_and_kind(sized: Page):
     expect(sized.locator("table.issue-list tbody tr")).to_have_count(2)
 
 
-def test_every_example_on_the_home_page_finds_something(page: Page):
+def test_every_example_on_the_home_page_finds_something(sized: Page):
+    page = sized
     page.goto("/")
     examples = page.locator("a.example")
     assert examples.count() >= 2
@@ -753,7 +830,8 @@ def test_the_department_chart_labels_every_bar_and_gives_its_numbers_as_a_table(
     expect(rows.first.locator("td").first).to_have_text("2025年6月")
 
 
-def test_the_original_opens_beside_the_issue_and_downloads(page: Page):
+def test_the_original_opens_beside_the_issue_and_downloads(sized: Page):
+    page = sized
     page.goto("/issues/weekly-2024-09-09")
     view = page.locator("header.masthead p.original a", has_text="查看原文")
     with page.context.expect_page() as opened:
