@@ -910,10 +910,11 @@ def pdf_archive_url(tmp_path_factory, corpus_texts) -> Iterator[str]:
         yield url
 
 
+@pytest.mark.parametrize("size", list(SIZES))
 def test_an_item_of_a_pdf_bulletin_opens_the_page_it_starts_on_in_the_browsers_viewer(
-    browser: Browser, pdf_archive_url: str
+    browser: Browser, pdf_archive_url: str, size: str
 ):
-    context = new_context(browser, pdf_archive_url)
+    context = new_context(browser, pdf_archive_url, **SIZES[size])
     try:
         page = context.new_page()
         page.goto("/items/weekly-2024-01-02/a1")
