@@ -33,6 +33,12 @@ PAGES = {  # page -> (its JSON twin, its CSV twin or None)
     "/imports": ("/api/imports", "/imports.csv"),
     f"/issues/{WEEKLY_37}": (f"/api/issues/{WEEKLY_37}", None),
     f"/items/{WEEKLY_37}/s1-2": (f"/api/items/{WEEKLY_37}/s1-2", None),
+    "/figures/": ("/api/figures", "/figures.csv"),
+    "/figures/window-accept": ("/api/figures/window-accept", "/figures/window-accept.csv"),
+    "/figures/assessment-score?dept=住建厅": (
+        "/api/figures/assessment-score?dept=住房城乡建设厅",
+        "/figures/assessment-score.csv?dept=住房城乡建设厅",
+    ),
     "/search?q=一件事&kind=weekly": (
         "/api/search?q=一件事&kind=weekly",
         "/search.csv?q=一件事&kind=weekly",

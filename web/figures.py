@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from archive.departments import gazetteer
 from archive.figure_store import FigurePoint
@@ -20,6 +20,7 @@ from archive.store import Store
 from .context import absolute, get_store
 from .filters import cn_date, cn_span
 from .series_chart import ChartPoint, format_number, timeline, years
+from .twins import offer
 
 bp = Blueprint("figures", __name__)
 
@@ -84,6 +85,7 @@ def index():
     topics: dict[str, list] = {}
     for summary in summaries:
         topics.setdefault(TOPICS[summary.series.topic].name, []).append(summary)
+    offer(json=url_for("figures.api_index"), csv=url_for("figures.csv_all"))
     return render_template("figures.html", topics=topics, period_text=period_text)
 
 
@@ -133,6 +135,10 @@ def _request_data(key: str) -> dict:
 def show(key: str):
     data = _request_data(key)
     series, points, flags = data["series"], data["points"], data["flags"]
+    offer(
+        json=url_for("figures.api_show", key=key, dept=data["department"]),
+        csv=url_for("figures.csv_show", key=key, dept=data["department"]),
+    )
     label = series.name + (f"（{data['department']}）" if data["department"] else "")
     dots = chart_points(points, flags)
     chart = timeline(dots, label, series.unit, reverse=series.column == "rank")
