@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import random
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -599,3 +600,135 @@ def test_check_names_what_disagrees_and_how_to_fix_it_and_repair_fixes_it(
     assert repaired["repaired_zh"] == "重新索引了 1 期"
     assert repaired["findings"] == []
     assert repaired["documents"] == repaired["items"]
+
+
+# --- one language for people, typed options ------------------------------------
+
+ASCII_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def words_of_english(text: str) -> list[str]:
+    """The English words of a plain output, once ids, links, paths, options and environment
+    variables are left out (those are the same in every language)."""
+    text = re.sub(
+        r"https?://\S+|\S*(?:weekly|monthly)-\d\S*|/\S+|--[a-z-]+|\b[A-Z]+_[A-Z_]+\b", "", text
+    )
+    return ASCII_WORDS.findall(text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["issues"],
+        ["imports"],
+        ["departments"],
+        ["departments", "住建厅"],
+        ["show", "weekly-2024-09-09"],
+        ["show", "weekly-2024-09-09/s1-2"],
+        ["search", "一件事", "--kind", "月报"],
+    ],
+)
+def test_plain_output_is_in_chinese(runner, archive, args):
+    result = run(runner, "--data-dir", archive, *args)
+
+    assert result.exit_code == 0
+    assert words_of_english(result.stdout) == [], result.stdout[:600]
+    assert words_of_english(result.stderr) == [], result.stderr
+
+
+def test_help_is_in_chinese_and_says_what_each_option_takes(runner):
+    top = run(runner, "-h", prog_name="bulletins").stdout
+    search = run(runner, "search", "-h", prog_name="bulletins").stdout
+
+    assert top.startswith("用法：bulletins [选项] 命令 [参数]...") and "命令：" in top
+    assert search.startswith("用法：bulletins search [选项] [检索词]") and "选项：" in search
+    assert re.search(r"--limit N +每页条数，1 到 100 的整数", search)
+    assert re.search(r"--page N +第几页，1 到 10000 的整数", search)
+    assert "--kind 周报|月报" in search and "--sort 相关度|最新|最早" in search
+    assert "-h, --help               显示本帮助并退出。" in search
+    assert not re.search(r"\b(TEXT|INTEGER|Usage|Options|Show this message)\b", top + search)
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--limit", "abc"], "错误：'--limit' 的值无效：应是整数，而不是“abc”"),
+        (["--limit", "0"], "'--limit' 的值无效"),
+        (["--kind", "季报"], "只能是 周报、月报、weekly、monthly 之一，而不是“季报”"),
+        (["--sort", "热度"], "'--sort' 的值无效"),
+        (["--json", "--csv"], "错误：--json 与 --csv 只能选一个"),
+    ],
+)
+def test_an_option_given_what_it_does_not_take_is_a_usage_error_in_chinese(
+    runner, archive, args, says
+):
+    result = runner.invoke(
+        main, ["--data-dir", archive, "search", "一件事", *args], prog_name="bulletins"
+    )
+
+    assert result.exit_code == 2
+    assert says in result.output
+    assert "运行“bulletins search -h”查看帮助。" in result.output
+    assert "Traceback" not in result.output and "Error" not in result.output
+
+
+def test_kind_and_sort_in_chinese_are_the_same_search_as_in_english(runner, archive):
+    chinese = run(
+        runner, "--data-dir", archive, "search", "一件事", "--kind", "月报", "--sort", "最早",
+        "--json",
+    )
+    english = run(
+        runner, "--data-dir", archive, "search", "一件事", "--kind", "monthly", "--sort",
+        "oldest", "--json",
+    )
+
+    found = json.loads(chinese.stdout)
+    assert found == json.loads(english.stdout)
+    assert found["hits"] and {h["kind"] for h in found["hits"]} == {"monthly"}
+    days = [h["date_from"] for h in found["hits"]]
+    assert days == sorted(days), "最早: oldest first"
+
+
+def test_a_department_alone_is_searched_as_the_department_filter_and_said_so(runner, archive):
+    alone = run(runner, "--data-dir", archive, "search", "住建厅", "--json")
+    filtered = run(runner, "--data-dir", archive, "search", "--dept", "住建厅", "--json")
+
+    assert json.loads(alone.stdout) == json.loads(filtered.stdout)
+    days = [h["date_from"] for h in json.loads(alone.stdout)["hits"]]
+    assert days == sorted(days, reverse=True), "newest first"
+    assert "“住建厅”是部门名称：按部门“住房城乡建设厅”筛选，最新在前" in alone.stderr
+    quoted = run(runner, "--data-dir", archive, "search", '"住建厅"', "--json")
+    assert "是部门名称" not in quoted.stderr, "in quotes: the words"
+
+
+@pytest.mark.parametrize("number", ["2024年第37期", "第508期", "总第508期"])
+def test_show_takes_an_issue_by_its_number(runner, archive, number):
+    by_id = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09")
+    by_number = run(runner, "--data-dir", archive, "show", number)
+
+    assert by_number.exit_code == 0
+    assert by_number.stdout == by_id.stdout
+
+
+def test_show_of_a_number_several_issues_have_lists_them_and_fails(runner, archive):
+    result = runner.invoke(main, ["--data-dir", archive, "show", "第1期"])
+
+    assert result.exit_code == 1
+    assert "“第1期”有 2 期，请用编号指明" in result.output
+    assert "monthly-2025-01" in result.output and "weekly-2024-01-02" in result.output
+
+
+def test_issues_narrow_by_number_year_and_kind(runner, archive):
+    def ids(*args: str) -> list[str]:
+        printed = run(runner, "--data-dir", archive, "issues", *args).stdout
+        return [line.split()[0] for line in printed.splitlines()]
+
+    assert ids("--year", "2024", "--kind", "周报") == [
+        "weekly-2024-12-09", "weekly-2024-09-09", "weekly-2024-01-02",
+    ]
+    assert ids("--kind", "monthly") == ["monthly-2025-06", "monthly-2025-01"]
+    assert ids("第1期") == ["monthly-2025-01", "weekly-2024-01-02"]
+    assert ids("第1期", "--kind", "月报") == ["monthly-2025-01"]
+    listed = run(runner, "--data-dir", archive, "issues", "--year", "2025").stdout.splitlines()
+    assert len(listed) == 2 and all(re.search(r"  \d+ 条  《", line) for line in listed), listed
