@@ -80,6 +80,30 @@ SEARCH_OPTIONS = (
         help="只要事件日期在此日或之前的条目（写法同 --from；整月指该月最后一天）。",
     ),
     click.option(
+        "--period-from",
+        "period_from",
+        metavar="YYYY-MM-DD",
+        help="Items of issues whose period (所属期) ends on or after this day.",
+    ),
+    click.option(
+        "--period-to",
+        "period_to",
+        metavar="YYYY-MM-DD",
+        help="Items of issues whose period (所属期) starts on or before this day.",
+    ),
+    click.option(
+        "--published-from",
+        "published_from",
+        metavar="YYYY-MM-DD",
+        help="Items of issues published (印发日期) on or after this day.",
+    ),
+    click.option(
+        "--published-to",
+        "published_to",
+        metavar="YYYY-MM-DD",
+        help="Items of issues published (印发日期) on or before this day.",
+    ),
+    click.option(
         "--sort",
         type=SORT,
         default="relevance",
@@ -98,6 +122,7 @@ SEARCH_OPTIONS = (
         help=f"第几页，1 到 {MAX_PAGE} 的整数（默认 1）。",
     ),
 )
+FILTERS = 9  # the first options: dept, section, kind and the three date ranges
 # option's variable -> the URL parameter it is (SearchRequest.from_params reads both alike)
 SEARCH_PARAMS = {
     "dept": "dept",
@@ -105,6 +130,10 @@ SEARCH_PARAMS = {
     "kind": "kind",
     "date_from": "from",
     "date_to": "to",
+    "period_from": "period_from",
+    "period_to": "period_to",
+    "published_from": "published_from",
+    "published_to": "published_to",
     "sort": "sort",
     "limit": "limit",
     "page": "page",
@@ -136,6 +165,6 @@ def filter_options(command: Callable) -> Callable:
         params = {k: str(v) for k, v in params.items() if v is not None}
         return command(*args, params=params, **kwargs)
 
-    for option in reversed(SEARCH_OPTIONS[:5]):  # dept, section, kind, from, to
+    for option in reversed(SEARCH_OPTIONS[:FILTERS]):
         with_params = option(with_params)
     return with_params

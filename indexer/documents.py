@@ -28,15 +28,21 @@ class IndexDocument:
     departments: tuple[str, ...]  # short names
     date_from: date | None  # the event span (the issue's period when the item gives none)
     date_to: date | None
-    period_start: date | None
+    period_start: date | None  # the issue's own dates: its period (所属期) …
     period_end: date | None
+    published: date | None  # … and its publication date (印发日期)
     order: int  # newest first when sorted in reverse: event start, issue date, reading order
     text: str
     version: str = ""  # the store's signature of the issue version it came from (check)
 
     @property
-    def year(self) -> str:
-        return str(self.date_from.year) if self.date_from else ""
+    def years(self) -> tuple[str, ...]:
+        """Every year the event span touches: the year facet counts a document under each, as
+        a year's filter (its span overlapping that year) selects it in each."""
+        if not self.date_from:
+            return ()
+        last = (self.date_to or self.date_from).year
+        return tuple(str(y) for y in range(self.date_from.year, max(last, self.date_from.year) + 1))
 
 
 def documents(issue: Issue, version: str = "") -> Iterator[IndexDocument]:
@@ -70,6 +76,7 @@ def _document(
         date_to=end,
         period_start=issue.period_start,
         period_end=issue.period_end,
+        published=issue.published,
         order=(_ordinal(start) * 1_000_000 + _ordinal(issued)) * 10_000 + 9999 - position,
         version=version,
         **fields,

@@ -10,9 +10,11 @@ The schema, by role (every field written is read):
 * `text`, jieba search-mode words with their frequencies: the postings that
   find a multi-word query term whose words stand apart ("数字政府 … 建设");
 * columns, loaded per segment into `table.Segment`: the facets `kind`,
-  `section`, `year`, `departments`, the event span `day_from`/`day_to`,
-  `order` and the flat text's `length` (BM25) as numbers, and `flat`, the text
-  as substring search sees it (memory-mapped from the column file, not loaded);
+  `section`, `year` (every year the event span touches), `departments`, the
+  event span `day_from`/`day_to`, the issue's period `period_from`/`period_to`
+  and publication day `published`, `order` and the flat text's `length`
+  (BM25) as numbers, and `flat`, the text as substring search sees it
+  (memory-mapped from the column file, not loaded);
 * beside each segment, `<segment>.grams`: its character n-grams, written after
   each commit from the flat column (`table.Grams`).
 * stored, read for the page of hits shown and by check: the display fields
@@ -63,7 +65,7 @@ from .analysis import analysis_version, flat, segmenter, words
 from .documents import IndexDocument, documents
 from .table import DocTable, Grams, Segment
 
-SCHEMA_CODE = 9  # bump when the fields below, or what `documents` puts in them, change
+SCHEMA_CODE = 10  # bump when the fields below, or what `documents` puts in them, change
 META = "bulletins-index.json"
 INDEX_NAME = "MAIN"
 PARALLEL_FROM = 16  # issues; fewer are prepared in this process
@@ -121,6 +123,9 @@ def make_schema() -> Schema:
         flat=text_column,
         day_from=COLUMN(NumericColumn("I")),
         day_to=COLUMN(NumericColumn("I")),
+        period_from=COLUMN(NumericColumn("I")),
+        period_to=COLUMN(NumericColumn("I")),
+        published=COLUMN(NumericColumn("I")),
         order=COLUMN(NumericColumn("q")),
         length=COLUMN(NumericColumn("I")),
         item_id=STORED,
@@ -144,12 +149,15 @@ def _fields(doc: IndexDocument) -> dict:
         "text": doc.text,
         "kind": (doc.kind + END_VALUE).encode(),
         "section": (doc.section + END_VALUE).encode(),
-        "year": (doc.year + END_VALUE).encode(),
+        "year": (JOIN.join(doc.years) + END_VALUE).encode(),
         "departments": (JOIN.join(doc.departments) + END_VALUE).encode(),
         "flat": (text + END_TEXT).encode(),
         "length": len(text),
         "day_from": _day(doc.date_from),
         "day_to": _day(doc.date_to),
+        "period_from": _day(doc.period_start),
+        "period_to": _day(doc.period_end or doc.period_start),
+        "published": _day(doc.published),
         "order": doc.order,
         "item_id": doc.item_id,
         "anchor": doc.anchor,
@@ -209,6 +217,7 @@ class Snapshot:
             date_to=_date_of(table.day_to[docnum]),
             period_start=_date(stored.get("period_start")),
             period_end=_date(stored.get("period_end")),
+            published=_date_of(table.published[docnum]),
             order=table.order[docnum],
             text=stored.get("body", ""),
             version=stored.get("version", ""),
@@ -511,12 +520,13 @@ def _read_segment(leaf, folder: Path, name: str) -> Segment:
     return Segment(
         kind=_facet_column(leaf, "kind"),
         section=_facet_column(leaf, "section"),
-        year=_facet_column(leaf, "year"),
-        departments=[
-            tuple(v.split(JOIN)) if v else () for v in _facet_column(leaf, "departments")
-        ],
+        year=_tuples(_facet_column(leaf, "year")),
+        departments=_tuples(_facet_column(leaf, "departments")),
         day_from=_number_column(leaf, "day_from", "I"),
         day_to=_number_column(leaf, "day_to", "I"),
+        period_from=_number_column(leaf, "period_from", "I"),
+        period_to=_number_column(leaf, "period_to", "I"),
+        published=_number_column(leaf, "published", "I"),
         order=_number_column(leaf, "order", "q"),
         length=_number_column(leaf, "length", "I"),
         texts=texts,
@@ -578,6 +588,12 @@ def _facet_column(leaf, name: str) -> list[str]:
         data = column._dbfile.get(column._basepos, sum(lengths)).decode("utf-8")
         return [sys.intern(v) for v in data.split(END_VALUE)[:count]]  # one object per value
     return [bytes(v).decode("utf-8").removesuffix(END_VALUE) for v in column]
+
+
+def _tuples(values: list[str]) -> list[tuple[str, ...]]:
+    """A multi-valued column's values as tuples, one object per distinct value."""
+    shared: dict[str, tuple[str, ...]] = {}
+    return [shared.setdefault(v, tuple(v.split(JOIN)) if v else ()) for v in values]
 
 
 def _number_column(leaf, name: str, typecode: str) -> array:

@@ -37,6 +37,25 @@ YEARS = (1990, 2099)  # dates outside are typing mistakes (0202 for 2020), not a
 FACETS = ("department", "section", "kind", "year")
 
 
+@dataclass(frozen=True)
+class DateFilter:
+    """One of the dates a search narrows by: the event an item reports, or the issue's own."""
+
+    name: str  # the request's fields are <name>_from and <name>_to; table.DATES' key
+    label: str  # as the UI says it
+    start: str  # URL parameters
+    end: str
+    dates: str  # what it filters on (table.DATES)
+    hint: str  # what the date is, for a reader who has not met the word
+
+
+DATE_FILTERS = (
+    DateFilter("date", "事件日期", "from", "to", "event", "条目所述事项的日期"),
+    DateFilter("period", "所属期", "period_from", "period_to", "period", "该期所属的周或月"),
+    DateFilter("published", "印发日期", "published_from", "published_to", "published", "该期的印发日期"),
+)
+
+
 class UnknownDepartment(QueryError):
     """`dept` names no department; `suggestions` are those it most likely means (maybe none).
 
@@ -57,8 +76,12 @@ class SearchRequest:
     department: str | None = None  # any name; resolved to the short name
     section: str | None = None
     kind: str | None = None
-    date_from: date | None = None
+    date_from: date | None = None  # the event date (事件日期): items whose span overlaps
     date_to: date | None = None
+    period_from: date | None = None  # the issue's period (所属期): issues whose period overlaps
+    period_to: date | None = None
+    published_from: date | None = None  # the issue's publication date (印发日期), within
+    published_to: date | None = None
     sort: str = "relevance"
     page: int = 1
     limit: int = 20
@@ -66,7 +89,8 @@ class SearchRequest:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], default_limit: int = 20) -> SearchRequest:
-        """From URL or CLI parameters (q, dept, section, kind, from, to, sort, page, limit), validated."""
+        """From URL or CLI parameters (q, dept, section, kind, from, to, period_from, period_to,
+        published_from, published_to, sort, page, limit), validated."""
 
         def text(name: str) -> str | None:
             value = _CONTROL.sub(" ", params.get(name) or "").strip()
@@ -77,8 +101,11 @@ class SearchRequest:
             department=text("dept"),
             section=text("section"),
             kind=text("kind"),
-            date_from=_date_param("from", text("from")),
-            date_to=_date_param("to", text("to")),
+            **{
+                f"{f.name}_{side}": _date_param(param, text(param), end=side == "to")
+                for f in DATE_FILTERS
+                for side, param in (("from", f.start), ("to", f.end))
+            },
             sort=text("sort") or "relevance",
             page=_int_param("page", text("page"), 1, 1, MAX_PAGE),
             limit=_int_param("limit", text("limit"), default_limit, 1, MAX_LIMIT),
@@ -102,19 +129,31 @@ class SearchRequest:
                 raise QueryError(f"参数 {name} 过长：最多 {MAX_NAME} 个字符")
         if self.department is not None and gazetteer().resolve(self.department) is None:
             raise UnknownDepartment(self.department)
-        for name, value in (("from", self.date_from), ("to", self.date_to)):
-            if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+        for f in DATE_FILTERS:
+            start, end = self.span(f)
+            for name, value in ((f.start, start), (f.end, end)):
+                if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+                    raise QueryError(
+                        f"参数 {name} 的年份应在 {YEARS[0]} 到 {YEARS[1]} 之间：{value.isoformat()}"
+                    )
+            if start and end and start > end:
                 raise QueryError(
-                    f"参数 {name} 的年份应在 {YEARS[0]} 到 {YEARS[1]} 之间：{value.isoformat()}"
+                    f"{f.label}的起始日期 {f.start}（{start.isoformat()}）"
+                    f"晚于结束日期 {f.end}（{end.isoformat()}）"
                 )
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise QueryError(
-                f"起始日期 from（{self.date_from.isoformat()}）晚于结束日期 to（{self.date_to.isoformat()}）"
-            )
         if self.page < 1:
             raise QueryError("参数 page 必须是正整数")
         if not 1 <= self.limit <= MAX_LIMIT:
             raise QueryError(f"参数 limit 必须在 1 到 {MAX_LIMIT} 之间")
+
+    def span(self, date_filter: DateFilter) -> tuple[date | None, date | None]:
+        """The (start, end) asked for one of DATE_FILTERS; (None, None) when it is not used."""
+        return getattr(self, f"{date_filter.name}_from"), getattr(self, f"{date_filter.name}_to")
+
+    @property
+    def date_filters(self) -> list[tuple[DateFilter, date | None, date | None]]:
+        """The date filters used, with their (start, end), in DATE_FILTERS' order."""
+        return [(f, *self.span(f)) for f in DATE_FILTERS if any(self.span(f))]
 
     @cached_property
     def department_name(self) -> str | None:
@@ -128,8 +167,11 @@ class SearchRequest:
             "dept": self.department_name or "",
             "section": self.section or "",
             "kind": self.kind or "",
-            "from": self.date_from.isoformat() if self.date_from else "",
-            "to": self.date_to.isoformat() if self.date_to else "",
+            **{
+                param: value.isoformat() if value else ""
+                for f in DATE_FILTERS
+                for param, value in zip((f.start, f.end), self.span(f), strict=True)
+            },
             "sort": "" if self.sort == "relevance" else self.sort,
             "page": str(self.page),
             "limit": str(self.limit),
@@ -156,8 +198,7 @@ class SearchRequest:
             or self.department
             or self.section
             or self.kind
-            or self.date_from
-            or self.date_to
+            or self.date_filters
         )
 
 
@@ -171,6 +212,7 @@ class Hit:
     number: str  # 期 as printed, "" when the issue has none
     period_start: date | None
     period_end: date | None
+    published: date | None
     section: str
     section_title: str
     label: str
@@ -192,6 +234,7 @@ class Hit:
             number=doc.number,
             period_start=doc.period_start,
             period_end=doc.period_end,
+            published=doc.published,
             section=doc.section,
             section_title=doc.section_title,
             label=doc.label,
@@ -217,6 +260,7 @@ class Hit:
             "issue_title": self.issue_title,
             "period_start": _iso(self.period_start),
             "period_end": _iso(self.period_end),
+            "published": _iso(self.published),
             "section": self.section,
             "section_title": self.section_title,
             "anchor": self.anchor,
@@ -299,8 +343,8 @@ def _filters(request: SearchRequest, table: DocTable) -> dict[str, BitMap | Froz
         filters["section"] = table.having("section", section_name(request.section))
     if request.kind:
         filters["kind"] = table.having("kind", request.kind)
-    if request.date_from or request.date_to:
-        filters["date"] = table.overlapping(_day(request.date_from), _day(request.date_to))
+    for f, start, end in request.date_filters:
+        filters[f.name] = table.overlapping(_day(start), _day(end), f.dates)
     return filters
 
 
@@ -333,12 +377,12 @@ def _page(
     return table.newest(final, wanted)[start:wanted]
 
 
-def _date_param(name: str, value: str | None) -> date | None:
-    """A day as typed: 2024-09-01, 2024年9月1日, or a month or year (its first day for `from`,
-    its last for `to`)."""
+def _date_param(name: str, value: str | None, end: bool) -> date | None:
+    """A day as typed: 2024-09-01, 2024年9月1日, or a month or year (its first day for the start
+    of a range, its last for its `end`)."""
     if value is None:
         return None
-    day = typed_day(value, end=name == "to")
+    day = typed_day(value, end=end)
     if day is None:
         raise QueryError(
             f"参数 {name} 不是有效日期（应如 2024-09-01、2024年9月1日 或 2024年9月）：{_shown(value)}"

@@ -36,6 +36,13 @@ from pyroaring import BitMap, FrozenBitMap
 _ALNUM = re.compile(r"[0-9a-z]")
 K1, B = 1.2, 0.75  # BM25's usual constants
 _HEAD = array("Q", [0x6772616D73310000])  # the first 8 bytes of a grams file, format 1
+# The spans a date filter reads (first day, last day), by the dates it filters on.
+DATES = {
+    "event": ("day_from", "day_to"),
+    "period": ("period_from", "period_to"),
+    "published": ("published", "published"),
+}
+MULTI_VALUED = {"department": "departments", "year": "year"}  # facet -> its column of tuples
 
 
 def _ordinal(day: int) -> int:
@@ -108,10 +115,13 @@ class Segment:
 
     kind: list[str]
     section: list[str]
-    year: list[str]
+    year: list[tuple[str, ...]]  # every year the event span touches
     departments: list[tuple[str, ...]]
     day_from: Sequence[int]  # event span as YYYYMMDD ints (0 for none)
     day_to: Sequence[int]
+    period_from: Sequence[int]  # the issue's period (所属期), likewise
+    period_to: Sequence[int]
+    published: Sequence[int]  # the issue's publication day (印发日期), likewise
     order: Sequence[int]  # newest first when sorted in reverse
     length: Sequence[int]  # characters of the flat text
     texts: object  # the flat texts, UTF-8, each followed by b"\0" (bytes or a memory map)
@@ -163,14 +173,17 @@ class DocTable:
         self.departments = list(chain.from_iterable(s.departments for s in segments))
         self.day_from = _joined_array("I", (s.day_from for s in segments))
         self.day_to = _joined_array("I", (s.day_to for s in segments))
+        self.period_from = _joined_array("I", (s.period_from for s in segments))
+        self.period_to = _joined_array("I", (s.period_to for s in segments))
+        self.published = _joined_array("I", (s.published for s in segments))
         self.order = _joined_array("q", (s.order for s in segments))
         self.length = _joined_array("I", (s.length for s in segments))
         self._inverted: dict[str, dict[str, FrozenBitMap]] = {}
         self._scores: dict[str, tuple[dict[int, float], list[int], FrozenBitMap]] = {}
         self._frequencies: dict[str, int] = {}
         self._mean_length: float | None = None
-        self._sorted: tuple[array, array] | None = None
-        self._span: int | None = None
+        self._sorted: dict[str, tuple[array, array]] = {}
+        self._span: dict[str, int] = {}
 
     def _segment(self, docnum: int) -> tuple[Segment, int]:
         n = bisect_right(self.offsets, docnum) - 1
@@ -183,13 +196,16 @@ class DocTable:
     # -- filters and facets ------------------------------------------------------
 
     def having(self, facet: str, value: str) -> FrozenBitMap:
-        """Live documents whose facet (department, section, kind, year) has this value; cached."""
+        """Live documents whose facet (department, section, kind, year) has this value; cached.
+
+        A document has each of its departments, and each year its event span touches.
+        """
         if facet not in self._inverted:
             index: dict[str, list[int]] = {}
-            if facet == "department":
-                departments = self.departments
+            if facet in MULTI_VALUED:
+                values = getattr(self, MULTI_VALUED[facet])
                 for docnum in self.live:
-                    for name in departments[docnum]:
+                    for name in values[docnum]:
                         index.setdefault(name, []).append(docnum)
             else:
                 values = getattr(self, facet)
@@ -199,8 +215,9 @@ class DocTable:
             self._inverted[facet] = {k: FrozenBitMap(v) for k, v in index.items()}
         return self._inverted[facet].get(value, FrozenBitMap())
 
-    def overlapping(self, start: int | None, end: int | None) -> BitMap:
-        """Live documents whose event span [from, to] overlaps [start, end] (days as YYYYMMDD ints).
+    def overlapping(self, start: int | None, end: int | None, dates: str = "event") -> BitMap:
+        """Live documents whose span of `dates` (DATES: the event's, the issue's period, its
+        publication day) overlaps [start, end] (days as YYYYMMDD ints); none without that date.
 
         Only documents starting between (start - the longest span) and end can
         overlap: two bisections of the documents sorted by their first day
@@ -208,28 +225,38 @@ class DocTable:
         """
         low = start or 0
         high = end or 99999999
-        starts, order = self._by_first_day()
-        first = bisect_left(starts, _days_before(low, self._longest_span()))
+        _, last_days = self._days(dates)
+        starts, order = self._by_first_day(dates)
+        first = max(
+            bisect_left(starts, _days_before(low, self._longest_span(dates))),
+            bisect_right(starts, 0),  # documents without the date
+        )
         last = bisect_right(starts, high)
-        day_to = self.day_to
         if low == 0:
             return BitMap(order[first:last])
-        return BitMap(d for d in order[first:last] if day_to[d] >= low)
+        return BitMap(d for d in order[first:last] if last_days[d] >= low)
 
-    def _by_first_day(self) -> tuple[array, array]:
-        if self._sorted is None:
-            order = array("I", sorted(self.live, key=self.day_from.__getitem__))
-            self._sorted = (array("I", (self.day_from[d] for d in order)), order)
-        return self._sorted
+    def _days(self, dates: str) -> tuple[Sequence[int], Sequence[int]]:
+        """The first and last days of each document's span of `dates`."""
+        first, last = DATES[dates]
+        return getattr(self, first), getattr(self, last)
 
-    def _longest_span(self) -> int:
-        """The longest event span, in days."""
-        if self._span is None:
-            self._span = max(
-                (_ordinal(self.day_to[d]) - _ordinal(self.day_from[d]) for d in self.live),
+    def _by_first_day(self, dates: str) -> tuple[array, array]:
+        if dates not in self._sorted:
+            first_days, _ = self._days(dates)
+            order = array("I", sorted(self.live, key=first_days.__getitem__))
+            self._sorted[dates] = (array("I", (first_days[d] for d in order)), order)
+        return self._sorted[dates]
+
+    def _longest_span(self, dates: str) -> int:
+        """The longest span of `dates`, in days."""
+        if dates not in self._span:
+            first_days, last_days = self._days(dates)
+            self._span[dates] = max(
+                (_ordinal(last_days[d]) - _ordinal(first_days[d]) for d in self.live),
                 default=0,
             )
-        return self._span
+        return self._span[dates]
 
     def count(self, facet: str, docs: BitMap | FrozenBitMap) -> Counter[str]:
         """How many of the documents have each value of a facet.
@@ -246,9 +273,9 @@ class DocTable:
                     if (n := docs.intersection_cardinality(members))
                 }
             )
-        if facet == "department":
-            departments = self.departments
-            return Counter(chain.from_iterable(departments[d] for d in docs))
+        if facet in MULTI_VALUED:
+            values = getattr(self, MULTI_VALUED[facet])
+            return Counter(chain.from_iterable(values[d] for d in docs))
         values = getattr(self, facet)
         counts = Counter(values[d] for d in docs)
         counts.pop("", None)

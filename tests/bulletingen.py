@@ -86,3 +86,18 @@ def write_corrections(folder: Path) -> tuple[list[Path], list[Path]]:
         files[0][-1].write_text(text, "utf-8")
         files[1][-1].write_text(change(text), "utf-8")
     return files
+
+
+# A weekly whose week spans the new year: 2024's last week, numbered the first of 2025 and
+# published in January. Its lead item gives no date (its dates are the week's), the others
+# one day each, one in either year.
+YEAR_END_ISSUE = "weekly-2024-12-30"
+YEAR_END = """窗口工作周报
+2025年第1期（总第524期）
+（12月30日—1月3日）
+四川省政府政务服务和公共资源交易服务中心 2025年1月8日
+一、政务工作动态
+（一）本周，省政务服务大厅各窗口开展年度工作总结，民政厅窗口交流经验做法。
+（二）12月31日，省中心召开年终工作会议，部署元旦期间窗口值班。
+（三）1月2日，民政厅窗口恢复正常受理，当日办件120件。
+"""

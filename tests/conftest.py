@@ -24,7 +24,7 @@ from service.config import Config
 from web import create_app
 from web.context import archive_of
 
-from bulletingen import write_corrections
+from bulletingen import YEAR_END, YEAR_END_ISSUE, write_corrections
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -103,6 +103,20 @@ def corrected_archive(tmp_path_factory: pytest.TempPathFactory, indexed_archive:
         assert {o.status for o in archive.ingest(firsts).outcomes} == {"added"}
         report = archive.ingest(corrections)
     assert [(o.status, o.version) for o in report.outcomes] == [("updated", 2)] * 3
+    return data
+
+
+@pytest.fixture(scope="session")
+def year_end_archive(tmp_path_factory: pytest.TempPathFactory, indexed_archive: Path) -> Path:
+    """A data dir of the session archive plus a weekly whose week spans the new year
+    (bulletingen.YEAR_END: 2024-12-30 to 2025-01-03, published 2025-01-08), stored and indexed."""
+    root = tmp_path_factory.mktemp("year-end")
+    data = Path(shutil.copytree(indexed_archive, root / "data", symlinks=True))
+    source = root / "2025-weekly-01.txt"
+    source.write_text(YEAR_END, "utf-8")
+    with Archive(Config.load(data)) as archive:
+        [outcome] = archive.ingest([source]).outcomes
+    assert (outcome.status, outcome.issue_id) == ("added", YEAR_END_ISSUE)
     return data
 
 

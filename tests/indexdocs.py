@@ -30,6 +30,7 @@ def document(item_id: str, text: str, **fields) -> IndexDocument:
         "date_to": DAY,
         "period_start": DAY,
         "period_end": DAY,
+        "published": DAY,
         "order": 0,
         "text": text,
     }

@@ -85,6 +85,27 @@ def test_report_of_a_search_is_the_api_report(runner, indexed_archive, client):
     assert cli_report == web_report
 
 
+def test_report_of_a_search_by_the_issue_s_dates_is_the_api_report_and_names_them(
+    runner, indexed_archive, client
+):
+    result = run(
+        runner, indexed_archive, "report", "--period-from", "2024-09-01",
+        "--published-to", "2024-12-31", "--json",
+    )  # fmt: skip
+    cli_report = json.loads(result.output)
+    web_report = client.get(
+        "/api/report?period_from=2024-09-01&published_to=2024-12-31"
+    ).get_json()
+    for report in (cli_report, web_report):
+        report.pop("generated")
+    assert cli_report == web_report
+    assert cli_report["filters"] == [
+        ["所属期", "2024年9月1日 至 不限"],
+        ["印发日期", "不限 至 2024年12月31日"],
+    ]
+    assert cli_report["total"] > 0
+
+
 def test_report_refuses_what_it_cannot_do(runner, indexed_archive):
     assert run(runner, indexed_archive, "report", "--docx", "x.docx").exit_code == 2
     missing = run(runner, indexed_archive, "report", "--item", "weekly-2024-09-09/s99-9", "--json")

@@ -320,6 +320,27 @@ def test_kind_facet_toggles_on_and_off(page: Page):
     assert any(i.startswith("monthly-") for i in hit_issue_ids(page))
 
 
+def test_the_issue_s_period_and_publication_date_narrow_the_hits_by_their_labels(page: Page):
+    page.goto(f"/search?q={DEPARTMENT}")
+    dates = page.locator("form.dates")
+    dates.get_by_label("所属期从").fill("2024-09-10")
+    dates.get_by_label("所属期至").fill("2024-09-10")
+    dates.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"period_from=2024-09-10"))
+    expect(page.locator("aside.filters .selected")).to_contain_text(
+        "所属期：2024年9月10日 至 2024年9月10日"
+    )
+    assert set(hit_issue_ids(page)) == {"weekly-2024-09-09"}, "only the issue of that week"
+
+    page.locator("form.dates").get_by_label("印发日期从").fill("2024-09-24")
+    page.locator("form.dates button[type=submit]").click()
+    page.wait_for_url(re.compile(r"published_from=2024-09-24"))
+    expect(page.locator("ol.hits li.hit")).to_have_count(0)  # 第37期 came out on 9-23
+    page.locator("aside.filters .selected a.remove", has_text="印发日期").click()
+    page.wait_for_url(lambda url: "published_from" not in url)
+    assert set(hit_issue_ids(page)) == {"weekly-2024-09-09"}
+
+
 # ---------------------------------------------------------------- the page itself
 
 

@@ -23,6 +23,9 @@ from indexer.index import SearchIndex
 from indexer.query import QueryError
 from indexer.search import SearchRequest, SearchResult, search
 
+from brief import MONTHLY_01, MONTHLY_06, WEEKLY_37
+from bulletingen import YEAR_END_ISSUE
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 EXTRA_BULLETIN = """窗口工作周报
@@ -286,6 +289,101 @@ def test_an_open_ended_range_works_from_either_side(index):
     assert later == {"monthly-2025-01/s5-3", "monthly-2025-06/s4-1"}
 
 
+# --- the issue's own dates: its period (所属期) and its publication date (印发日期) -----
+
+
+def units_of(issue_id: str) -> set[str]:
+    return {u["item_id"] for u in UNITS if u["issue_id"] == issue_id}
+
+
+@pytest.fixture(scope="module")
+def year_end(year_end_archive) -> SearchIndex:
+    """The corpus and a weekly of 2024-12-30 to 2025-01-03 published 2025-01-08 (YEAR_END)."""
+    index = SearchIndex(year_end_archive / "index")
+    yield index
+    index.close()
+
+
+YEAR_END_ITEMS = {f"{YEAR_END_ISSUE}/s1-{n}" for n in (1, 2, 3)}
+
+
+def test_the_period_selects_every_item_of_the_issues_whose_period_overlaps_it(index):
+    by_period = set(ids(index, period_from="2024-09-10", period_to="2024-09-10"))
+    by_event = set(ids(index, from_="2024-09-10", to="2024-09-10"))
+
+    assert by_period == units_of(WEEKLY_37)  # the week of 9-9 to 9-14, whatever its items report
+    assert by_event < by_period, "an item reporting another day of the week is not of 9-10"
+
+
+def test_the_publication_date_selects_the_issues_published_in_the_range(index):
+    assert set(ids(index, published_from="2024-09-23", published_to="2024-09-23")) == units_of(
+        WEEKLY_37
+    )
+    assert set(ids(index, published_from="2025-01-01")) == units_of(MONTHLY_01) | units_of(
+        MONTHLY_06
+    )
+    assert ids(index, published_from="2024-09-24", published_to="2024-09-30") == []
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"period_from": "2024-01-01", "period_to": "2024-12-31"}, YEAR_END_ITEMS),
+        ({"period_from": "2025-01-01", "period_to": "2025-12-31"}, YEAR_END_ITEMS),
+        ({"period_from": "2025-01-04", "period_to": "2025-12-31"}, set()),
+        ({"published_from": "2024-01-01", "published_to": "2024-12-31"}, set()),
+        ({"published_from": "2025-01-01", "published_to": "2025-12-31"}, YEAR_END_ITEMS),
+        ({"from": "2024-01-01", "to": "2024-12-31"}, YEAR_END_ITEMS - {f"{YEAR_END_ISSUE}/s1-3"}),
+        ({"from": "2025-01-01", "to": "2025-12-31"}, YEAR_END_ITEMS - {f"{YEAR_END_ISSUE}/s1-2"}),
+    ],
+)
+def test_a_year_end_issue_is_in_each_year_of_its_period_and_in_its_year_of_publication(
+    year_end, params, expected
+):
+    """Its period is in 2024 and 2025, it was published in 2025; its items report the week
+    (s1-1), 12-31 (s1-2) and 1-2 (s1-3)."""
+    found = {i for i in ids(year_end, **params) if i.startswith(YEAR_END_ISSUE)}
+
+    assert found == expected
+
+
+def test_the_three_dates_combine_as_each_selects_alone(year_end):
+    alone = [
+        {"period_from": "2024-12-01"},
+        {"published_from": "2025-01-01", "published_to": "2025-01-31"},
+        {"from": "2025-01-01"},
+    ]
+    together = set(ids(year_end, **{k: v for p in alone for k, v in p.items()}))
+
+    assert together == set.intersection(*(set(ids(year_end, **p)) for p in alone))
+    assert {f"{YEAR_END_ISSUE}/s1-1", f"{YEAR_END_ISSUE}/s1-3"} <= together
+    assert f"{YEAR_END_ISSUE}/s1-2" not in together  # 12-31: no event of 2025
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "民政厅"},
+        {"q": "窗口", "kind": "weekly"},
+        {"dept": "民政厅"},
+        {"period_from": "2024-12-01", "period_to": "2025-01-31"},
+        {"published_from": "2025-01-01", "q": "窗口"},
+        {"from": "2025-01-01", "to": "2025-12-31"},  # the facet ignores its own selection
+    ],
+)
+def test_the_year_facet_counts_exactly_what_clicking_it_selects(year_end, params):
+    result = run(year_end, **params, limit=1)
+    years = facet(result, "year")
+    assert years
+
+    for year, count in years.items():
+        clicked = {**params, "from": f"{year}-01-01", "to": f"{year}-12-31"}
+        assert run(year_end, **clicked, limit=1).total == count, year
+    if not any(k in params for k in ("q", "dept", "kind")):
+        assert years["2024"] >= 2 and years["2025"] >= 2, "the year-end week's s1-1 in both"
+
+
 # --- other filters ----------------------------------------------------------------
 
 
@@ -407,8 +505,8 @@ def counted(hits, name: str) -> Counter:
     for hit in hits:
         if name == "department":
             counts.update(hit.departments)
-        elif name == "year":
-            counts[str(hit.date_from.year)] += 1
+        elif name == "year":  # every year its span touches
+            counts.update(str(y) for y in range(hit.date_from.year, hit.date_to.year + 1))
         else:
             counts[getattr(hit, name)] += 1
     return counts
@@ -432,7 +530,7 @@ def test_facets_count_the_hits_when_they_have_no_selection(index, params):
         if name in params:
             continue
         assert facet(result, name) == counted(result.hits, name), name
-    for name in ("section", "kind", "year"):  # one value per hit
+    for name in ("section", "kind", "year"):  # one value per hit (no span here spans two years)
         if name not in params:
             assert sum(facet(result, name).values()) == result.total, name
 
@@ -603,6 +701,11 @@ def test_a_hit_is_what_the_fixtures_say_about_the_item(index):
         ({"kind": "daily"}, "kind"),
         ({"dept": "国务院办公厅"}, "国务院办公厅"),
         ({"from": "2024-12-31", "to": "2024-09-01"}, "from"),
+        ({"period_from": "2024-13-01"}, "period_from"),
+        ({"period_to": "0202-01-01"}, "period_to"),
+        ({"published_from": "2024-9-1"}, "published_from"),
+        ({"period_from": "2024-12-31", "period_to": "2024-09-01"}, "所属期"),
+        ({"published_from": "2024-12-31", "published_to": "2024-09-01"}, "published_to"),
     ],
 )
 def test_bad_parameters_raise_a_clear_message(params, says):

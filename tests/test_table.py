@@ -40,8 +40,23 @@ DOCS = [
         "20231106-20231110",
         "本周召开会议，讨论123456号文件。",
     ),
+    (  # an item of a year-end weekly that gives no date of its own: the issue's week
+        "e",
+        "weekly",
+        "政务工作动态",
+        "2024,2025",
+        "",
+        "20241230-20250103",
+        "年末一周：政务服务年度总结。",
+    ),
     ("gone", "weekly", "窗口资讯", "2024", "公安厅", "20240101-20240101", "公安厅已删除的条目。"),
 ]
+# The issue's own dates, (period, published), where they are not the item's span and a week later.
+ISSUE_DATES = {
+    "a": ("20240909-20240914", "20240923"),
+    "b": ("20240901-20240930", "20241008"),
+    "e": ("20241230-20250103", "20250110"),
+}
 
 
 def day(text: str) -> date:
@@ -60,9 +75,13 @@ def table(tmp_path_factory):
             departments=tuple(d for d in depts.split(",") if d),
             date_from=day(span[:8]),
             date_to=day(span[9:]),
+            period_start=day(period[:8]),
+            period_end=day(period[9:]),
+            published=day(published),
             order=int(span[:8]) * 100 + n,
         )
         for n, (item_id, kind, section, year, depts, span, text) in enumerate(DOCS)
+        for period, published in [ISSUE_DATES.get(item_id, (span, span[9:]))]
     ]
     folder = tmp_path_factory.mktemp("table")
     with snapshot_of(folder, docs):
@@ -71,7 +90,8 @@ def table(tmp_path_factory):
     with index.edit() as edit:
         edit.delete_issue("issue-gone")
     with index.searching() as snapshot:
-        assert [snapshot.table.year[n] for n in range(len(DOCS) - 1)] == [d[3] for d in DOCS[:-1]]
+        years = [",".join(snapshot.table.year[n]) for n in range(len(DOCS) - 1)]
+        assert years == [d[3] for d in DOCS[:-1]]
         yield snapshot.table
     index.close()
 
@@ -81,7 +101,7 @@ def ids(docs) -> set[str]:
 
 
 def test_deleted_documents_are_not_live_and_match_nothing(table):
-    assert ids(table.live) == {"a", "b", "c", "d"}
+    assert ids(table.live) == {"a", "b", "c", "d", "e"}
     assert "gone" not in ids(table.containing("已删除"))
     assert "gone" not in ids(table.having("department", "公安厅"))
 
@@ -98,13 +118,52 @@ def test_facet_values_are_inverted_into_sets(table):
     [
         (20240910, 20240910, {"b"}),  # inside b's month, after a's day
         (20240909, 20240909, {"a", "b"}),
-        (20240101, 20241231, {"a", "b"}),
+        (20240101, 20241231, {"a", "b", "e"}),
+        (20250101, 20251231, {"c", "e"}),  # e's week ends in 2025
         (None, 20231231, {"d"}),
         (20250115, None, {"c"}),
     ],
 )
 def test_a_date_range_keeps_documents_whose_span_overlaps_it(table, start, end, expected):
     assert ids(table.overlapping(start, end)) == expected
+
+
+@pytest.mark.parametrize(
+    "dates, start, end, expected",
+    [
+        ("period", 20240915, 20240920, {"b"}),  # a's week is over, b's month is not
+        ("period", 20240914, 20240914, {"a", "b"}),
+        ("period", 20250101, 20251231, {"c", "e"}),  # the year-end week is in both years
+        ("period", 20240101, 20241231, {"a", "b", "e"}),
+        ("published", 20250101, 20251231, {"c", "e"}),  # the year-end week came out in 2025
+        ("published", 20240101, 20241231, {"a", "b"}),
+        ("published", 20240923, 20240923, {"a"}),
+        ("published", None, 20231110, {"d"}),
+        ("published", 20250111, None, {"c"}),
+    ],
+)
+def test_the_issue_s_period_and_publication_day_are_ranges_of_their_own(
+    table, dates, start, end, expected
+):
+    assert ids(table.overlapping(start, end, dates)) == expected
+
+
+def test_a_document_without_the_date_filtered_on_is_never_selected(tmp_path):
+    docs = [
+        document("x/s1-1", "无印发日期。", published=None, period_start=None, period_end=None),
+        document("y/s1-1", "有印发日期。"),
+    ]
+    with snapshot_of(tmp_path, docs) as snapshot:
+        for dates in ("period", "published"):
+            assert list(snapshot.table.overlapping(None, 20991231, dates)) == [1]
+            assert list(snapshot.table.overlapping(None, None, dates)) == [1]
+
+
+def test_the_year_facet_counts_a_document_in_each_year_its_span_touches(table):
+    for year in ("2023", "2024", "2025"):
+        selected = table.overlapping(int(year + "0101"), int(year + "1231"))
+        assert table.having("year", year) == selected
+        assert table.count("year", table.live)[year] == len(selected)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +191,7 @@ def test_counting_by_sets_gives_the_same_counts_as_looking_up(table, facet, monk
 
 def test_counts_by_looking_up(table):
     assert table.count("department", table.live) == {"公安厅": 2, "民政厅": 2}
-    assert table.count("year", table.live) == {"2024": 2, "2025": 1, "2023": 1}
+    assert table.count("year", table.live) == {"2024": 3, "2025": 2, "2023": 1}
 
 
 def test_newest_first_and_most_relevant_first(table):

@@ -42,6 +42,10 @@ TWINS = {
         "/api/search?dept=住建厅&sort=date&limit=2&page=2",
         ["search", "--dept", "住建厅", "--sort", "date", "--limit", "2", "--page", "2"],
     ),
+    "search by the issue's dates": (
+        "/api/search?period_from=2024-09-01&published_to=2024-12-31&limit=50",
+        ["search", "--period-from", "2024-09-01", "--published-to", "2024-12-31", "--limit", "50"],
+    ),
     "issues": ("/api/issues", ["issues"]),
     "issue": (f"/api/issues/{WEEKLY_37}", ["show", WEEKLY_37]),
     "issue with an attachment": (f"/api/issues/{WEEKLY_01}", ["show", WEEKLY_01]),

@@ -12,6 +12,7 @@ import pytest
 
 from service.config import Config
 from web import create_app
+from web.context import archive_of
 
 from brief import HIT_KEYS, MONTHLY_01, MONTHLY_06, WEEKLY_01, WEEKLY_37, WEEKLY_DEC
 from dom import HOST, Node, api, dom, get, hit_links, page, path_of, query_of
@@ -198,7 +199,7 @@ def test_a_year_range_selects_the_year_facet_and_shows_the_dates(client):
     assert on["name"] == "2025年"
     assert query_of(on["url"]) == {"q": QUERY}
     removal = doc.find(cls="selected").find("a", cls="remove")
-    assert removal.words == "日期：2025年1月1日 至 2025年12月31日 ✕"
+    assert removal.words == "事件日期：2025年1月1日 至 2025年12月31日 ✕"
     assert query_of(removal.attrs["href"]) == {"q": QUERY}
     assert len(hit_links(doc)) == 3
 
@@ -212,6 +213,100 @@ def test_the_date_form_keeps_the_other_parameters_and_shows_the_dates(client):
     assert hidden == {"q": QUERY, "dept": "公安厅"}
     assert form.find("input", name="from").attrs["value"] == "2025-01-01"
     assert form.find("input", name="to").attrs["value"] == ""
+
+
+def test_the_date_form_has_a_labelled_range_for_each_date_and_keeps_the_other_parameters(client):
+    doc = page(client, "/search?q=窗口&kind=weekly&period_from=2024-09-01&published_to=2024-12-31")
+
+    form = doc.find("form", cls="dates")
+    hidden = {i.attrs["name"]: i.attrs["value"] for i in form.find_all("input", type="hidden")}
+    assert hidden == {"q": "窗口", "kind": "weekly"}
+    ranges = {
+        f.find("legend").words.split()[0]: {
+            i.attrs["name"]: i.attrs["value"] for i in f.find_all("input", type="text")
+        }
+        for f in form.find_all("fieldset")
+    }
+    assert ranges == {
+        "事件日期": {"from": "", "to": ""},
+        "所属期": {"period_from": "2024-09-01", "period_to": ""},
+        "印发日期": {"published_from": "", "published_to": "2024-12-31"},
+    }
+    assert len(form.find_all("button", type="submit")) == 1
+
+
+def test_each_date_selected_is_shown_under_its_name_and_removable_alone(client):
+    doc = page(
+        client,
+        "/search?q=窗口&from=2024-01-01&period_from=2024-09-01&period_to=2024-09-30"
+        "&published_to=2024-12-31",
+    )
+
+    selected = doc.find(cls="selected")
+    removals = {a.words: query_of(a.attrs["href"]) for a in selected.find_all("a", cls="remove")}
+    both = {"q": "窗口", "from": "2024-01-01"}
+    assert removals == {
+        "事件日期：2024年1月1日 至 不限 ✕": {
+            "q": "窗口", "period_from": "2024-09-01", "period_to": "2024-09-30",
+            "published_to": "2024-12-31",
+        },
+        "所属期：2024年9月1日 至 2024年9月30日 ✕": {**both, "published_to": "2024-12-31"},
+        "印发日期：不限 至 2024年12月31日 ✕": {
+            **both, "period_from": "2024-09-01", "period_to": "2024-09-30",
+        },
+    }  # fmt: skip
+    assert query_of(selected.find("a", cls="clear").attrs["href"]) == {"q": "窗口"}
+
+
+@pytest.mark.parametrize(
+    ("dates", "where", "said"),
+    [
+        ("period_from=2024-12-31&period_to=2024-01-01", "period", "所属期：起始日期（2024年12月31日）晚于"),
+        ("published_to=2024-13-01", "published", "印发日期：“2024-13-01”不是日期"),
+    ],
+)
+def test_an_issue_date_that_cannot_be_searched_is_said_beside_its_own_fields(
+    client, dates, where, said
+):
+    doc = page(client, f"/search?q=窗口&kind=weekly&{dates}")
+
+    [error] = doc.find("form", cls="dates").find_all("p", cls="field-error")
+    assert said in error.words
+    assert error.parent.attrs["data-dates"] == where
+    kept = api(client, "/api/search?q=窗口&kind=weekly")
+    assert hit_links(doc) == [h["url"] for h in kept["hits"]], "searched without the dates"
+
+
+def test_the_page_and_its_json_twin_filter_by_the_issue_s_dates_alike(client):
+    url = "/search?period_from=2024-09-10&period_to=2024-09-10"
+    doc = page(client, url)
+    data = api(client, "/api" + url + "&limit=100")
+
+    assert data["total"] == 13  # every item and sub-item of 第37期, whatever day it reports
+    assert {h["issue_id"] for h in data["hits"]} == {WEEKLY_37}
+    assert all(h["period_start"] == "2024-09-09" for h in data["hits"])
+    assert all(h["published"] == "2024-09-23" for h in data["hits"])
+    assert f"共 {data['total']} 条" in doc.find(cls="summary").words
+
+
+@pytest.fixture(scope="module")
+def year_end_client(year_end_archive):
+    app = create_app(Config.load(year_end_archive))
+    yield app.test_client()
+    archive_of(app).close()
+
+
+@pytest.mark.parametrize("url", ["/search?q=窗口", "/search?dept=民政厅", "/search?kind=weekly"])
+def test_each_year_of_the_facet_leads_to_as_many_hits_as_it_counts(year_end_client, url):
+    """With a weekly of 2024-12-30 to 2025-01-03: its lead item is in 2024 and in 2025."""
+    entries = facet(page(year_end_client, url), "year")
+    assert {"2024年", "2025年"} <= {e["name"] for e in entries}
+
+    for entry in entries:
+        clicked = page(year_end_client, entry["url"])
+        assert f"共 {entry['count']} 条" in clicked.find(cls="summary").words, entry["name"]
+        [on] = [e for e in facet(clicked, "year") if e["on"]]
+        assert on["name"] == entry["name"] and on["count"] == entry["count"]
 
 
 def test_the_search_box_keeps_the_filters_when_the_query_changes(client):

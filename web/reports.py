@@ -147,17 +147,15 @@ def report_item(issue: Issue, anchor: str, link: str) -> ReportItem:
 
 def search_filters(search_request: SearchRequest) -> tuple[tuple[str, str], ...]:
     """The search's criteria as a reader of the report should see them."""
-    dates = ""
-    if search_request.date_from or search_request.date_to:
-        start = cn_date(search_request.date_from) if search_request.date_from else "不限"
-        end = cn_date(search_request.date_to) if search_request.date_to else "不限"
-        dates = f"{start} 至 {end}"
     shown = (
         ("检索词", search_request.query),
         ("部门", search_request.department_name or ""),
         ("栏目", search_request.section or ""),
         ("类型", KIND_LABELS.get(search_request.kind or "", "")),
-        ("事件日期", dates),
+        *(
+            (f.label, f"{cn_date(start) if start else '不限'} 至 {cn_date(end) if end else '不限'}")
+            for f, start, end in search_request.date_filters
+        ),
     )
     return tuple((what, value) for what, value in shown if value)
 

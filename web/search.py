@@ -10,7 +10,7 @@ fields, and the rest of the search is kept.
 from __future__ import annotations
 
 from calendar import monthrange
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus
@@ -21,7 +21,7 @@ from archive.dates import typed_day
 from archive.departments import Department, gazetteer
 from archive.model import cn_date, item_url
 from indexer.query import QueryError
-from indexer.search import YEARS, SearchRequest, SearchResult
+from indexer.search import DATE_FILTERS, YEARS, DateFilter, SearchRequest, SearchResult
 from service.export import EXPORT_LIMIT, items_csv
 from service.intent import as_department_filter, issue_reference
 
@@ -31,10 +31,11 @@ from .twins import offer
 
 bp = Blueprint("search", __name__)
 
-FACET_TITLES = {"department": "部门", "section": "栏目", "kind": "类型", "year": "年份"}
+FACET_TITLES = {"department": "部门", "section": "栏目", "kind": "类型", "year": "年份（事件日期）"}
 FACET_SHOWN = 8  # values shown before 更多 (N); a selected value is always shown
 SORT_LABELS = {"relevance": "相关度", "date": "最新", "oldest": "最早"}
-DATE_PARAMS = ("from", "to")
+DATE_PARAMS = tuple(param for f in DATE_FILTERS for param in (f.start, f.end))
+NO_DATES = dict.fromkeys(DATE_PARAMS)  # req.params(**NO_DATES): the search without its dates
 
 
 # --- reading the request -----------------------------------------------------------
@@ -42,11 +43,16 @@ DATE_PARAMS = ("from", "to")
 
 @dataclass
 class DateFields:
-    """The date fields as typed, and why they could not be used (None if they could)."""
+    """The date fields as typed (URL parameter -> text), and why they could not be used (None
+    if they could)."""
 
-    typed_from: str = ""
-    typed_to: str = ""
+    typed: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    error_in: str | None = None  # the DateFilter whose fields it is said beside
+
+    def shown(self, param: str, value: date | None) -> str:
+        """What a date field shows: as typed when the dates could not be used, else the day."""
+        return self.typed.get(param, "") if self.error else (value.isoformat() if value else "")
 
 
 def read_request(default_everything: bool = False):
@@ -54,29 +60,39 @@ def read_request(default_everything: bool = False):
     page). A date range that cannot be used is reported and left out; anything else wrong is
     a 400 (QueryError)."""
     args = request.args.to_dict()
-    fields = DateFields(args.get("from", "").strip(), args.get("to", "").strip())
+    fields = DateFields({param: args.get(param, "").strip() for param in DATE_PARAMS})
     try:
         search_request = SearchRequest.from_params(args, default_limit=config().page_size)
     except QueryError as error:
         others = {k: v for k, v in args.items() if k not in DATE_PARAMS}
         search_request = SearchRequest.from_params(others, default_limit=config().page_size)
-        fields.error = date_error(fields) or str(error)  # only the dates were wrong: the rest stands
+        fields.error_in, fields.error = date_error(fields) or ("date", str(error))  # the rest stands
     if not search_request.has_criteria and not default_everything:
         return search_request, fields, None
     return search_request, fields, get_archive().search(search_request)
 
 
-def date_error(fields: DateFields) -> str | None:
-    """Why the typed dates cannot be searched, said of the fields as the reader sees them."""
+def date_error(fields: DateFields) -> tuple[str, str] | None:
+    """Which dates cannot be searched (a DateFilter's name) and why, said of the fields as the
+    reader sees them (for the issue's dates, naming which)."""
+    for f in DATE_FILTERS:
+        said = _range_error(fields, f)
+        if said:
+            return f.name, said if f.name == "date" else f"{f.label}：{said}"
+    return None
+
+
+def _range_error(fields: DateFields, f: DateFilter) -> str | None:
     days = {}
-    for name, typed in (("from", fields.typed_from), ("to", fields.typed_to)):
+    for param in (f.start, f.end):
+        typed = fields.typed.get(param, "")
         if typed:
-            days[name] = typed_day(typed, end=name == "to")
-            if days[name] is None:
+            days[param] = typed_day(typed, end=param == f.end)
+            if days[param] is None:
                 return f"“{typed[:40]}”不是日期"
-            if not YEARS[0] <= days[name].year <= YEARS[1]:
+            if not YEARS[0] <= days[param].year <= YEARS[1]:
                 return f"“{typed[:40]}”的年份应在 {YEARS[0]} 到 {YEARS[1]} 之间"
-    start, end = days.get("from"), days.get("to")
+    start, end = days.get(f.start), days.get(f.end)
     if start and end and start > end:
         return f"起始日期（{cn_date(start)}）晚于结束日期（{cn_date(end)}）"
     return None
@@ -140,6 +156,8 @@ def page():
         result=result,
         fields=fields,
         facet_titles=FACET_TITLES,
+        date_filters=DATE_FILTERS,
+        no_dates=NO_DATES,
         facet_links=facet_links(search_request, result),
         name_suggestions=name_suggestions(search_request.query) if not result.total else [],
         facet_shown=FACET_SHOWN,
