@@ -484,7 +484,7 @@ def test_search_without_query_or_filters_is_an_error(runner, archive):
         (["--dept", "国务院办公厅"], "未知部门"),
         (["--from", "2024-12-31", "--to", "2024-01-01"], "from"),
         (["--period-from", "2024-12-31", "--period-to", "2024-01-01"], "period_from"),
-        (["--published-from", "2024-9-1"], "published_from"),
+        (["--published-from", "2024-9-31"], "published_from"),
         (["，。"], "没有可检索"),
     ],
 )

@@ -703,7 +703,7 @@ def test_a_hit_is_what_the_fixtures_say_about_the_item(index):
         ({"from": "2024-12-31", "to": "2024-09-01"}, "from"),
         ({"period_from": "2024-13-01"}, "period_from"),
         ({"period_to": "0202-01-01"}, "period_to"),
-        ({"published_from": "2024-9-1"}, "published_from"),
+        ({"published_from": "2024-9-31"}, "published_from"),
         ({"period_from": "2024-12-31", "period_to": "2024-09-01"}, "所属期"),
         ({"published_from": "2024-12-31", "published_to": "2024-09-01"}, "published_to"),
     ],
