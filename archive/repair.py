@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .folding import fold
+
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)}
 _FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
 _FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
@@ -30,6 +32,7 @@ _TRANSLATE = {
 
 _IDEOGRAPH = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # CJK punctuation, full-width forms and the quotes/dashes Chinese text uses.
+_IDEOGRAPH_CHAR = re.compile(rf"[{_IDEOGRAPH}]")
 _CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’—…·"
 _SPACE_NEXT_TO_PUNCT = re.compile(rf" +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
 _SPACE_DIGIT_CJK = re.compile(rf"(?<=\d) +(?=[{_IDEOGRAPH}])|(?<=[{_IDEOGRAPH}]) +(?=\d)")
@@ -49,12 +52,39 @@ def normalise_line(line: str) -> str:
     again what was stored): hence the decimal point after the spaces ("1 ．5" is
     "1．5" only once the space goes), and NFC last, as the translation and the
     spaces removed can bring a letter and its accent together (a full-width Ａ,
-    a zero-width mark, a combining accent).
+    a zero-width mark, a combining accent). Radicals are folded first (see
+    `folding`): "（⼀）" is the label "（一）".
     """
-    text = _COLON_AFTER_CJK.sub("：", line.translate(_TRANSLATE))
-    cells = [_normalise_spaces(cell) for cell in text.split("\t")]
+    text = _COLON_AFTER_CJK.sub("：", fold(line).translate(_TRANSLATE))
+    cells = [_normalise_spaces(_unspace(cell)) for cell in text.split("\t")]
     text = "\t".join(cells).strip(" ") if len(cells) > 1 else cells[0].strip()
     return unicodedata.normalize("NFC", _FULLWIDTH_DOT_AFTER_DIGIT.sub(".", text))
+
+
+_RUN = re.compile(r"[^ ]+| +")
+
+
+def _unspace(text: str) -> str:
+    """A letter-spaced cell ("一 、 政 务 工 作 动 态", as copied out of a PDF whose
+    characters are spaced out) without its spacing.
+
+    Letter-spaced means every run of ink is one character, at least one of them an
+    ideograph, with three runs or more (two when both are ideographs), and most gaps
+    a single space; a gap of two spaces or more is a real space and stays one.
+    Anything else is left alone: "AI 创新中心", "1031 人次", "第 1 期" keep their runs.
+    Repairing the result changes nothing: its single characters were letter-spaced
+    only where two spaces stood on both sides, and those are now single.
+    """
+    runs = _RUN.findall(text.strip(" "))
+    ink, gaps = runs[::2], runs[1::2]
+    if len(ink) < 2 or any(len(run) != 1 for run in ink):
+        return text
+    ideographs = sum(1 for run in ink if _IDEOGRAPH_CHAR.match(run))
+    if not ideographs or (len(ink) == 2 and ideographs < 2):
+        return text
+    if sum(1 for gap in gaps if gap == " ") * 2 <= len(gaps):
+        return text
+    return "".join(run if run[0] != " " else ("" if run == " " else " ") for run in runs)
 
 
 def _normalise_spaces(text: str) -> str:

@@ -48,6 +48,7 @@ def rewrap(lines: list[str], width: int) -> list[str]:
 # combining accents, CJK punctuation, tabs and line ends.
 REPAIR_CHARACTERS = (
     "12０１ 　\u00a0\u2002\u2003\u200b\ufeff．.:：()（）年月公Aａ\u0301\u302a。，“”\t\n\r"
+    "⼀⻔⺠\u2e80\u2e9a\u2fd6"  # radicals, and code points of their blocks that stand for none
 )
 
 # --- bulletins ---------------------------------------------------------------------------

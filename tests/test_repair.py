@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archive.folding import fold as fold_radicals
 from archive.repair import (
     Layout,
     display_width,
@@ -41,10 +42,54 @@ from strategies import REPAIR_CHARACTERS, soup
             "“以增值化改革为引擎 助力打造法治化营商环境”",
         ),
         ("赴天府软件园、AI 创新中心", "赴天府软件园、AI 创新中心"),
+        ("第 1 期", "第1期"),
     ],
 )
 def test_normalise_line_brackets_digits_and_stray_spaces(raw, repaired):
     assert normalise_line(raw) == repaired
+
+
+@pytest.mark.parametrize(
+    "raw, repaired",
+    [
+        ("（⼀）1⽉2⽇，⻔⻓⻅⻛⺠⼝⼯⼼", "（一）1月2日，门长见风民口工心"),
+        ("⼀、政务⼯作动态", "一、政务工作动态"),
+        ("部⻔窗⼝\t⾃然资源厅", "部门窗口\t自然资源厅"),
+    ],
+)
+def test_radicals_are_the_ideographs_they_look_like(raw, repaired):
+    """Chromium/Skia text layers (Noto CJK) write Kangxi and supplement radicals."""
+    assert normalise_line(raw) == repaired
+
+
+def test_full_width_punctuation_is_not_made_ascii_by_the_folding():
+    assert normalise_line("（一）本周，“高效办成一件事”：１２３４５。") == "（一）本周，“高效办成一件事”：12345。"
+
+
+@pytest.mark.parametrize(
+    "raw, repaired",
+    [
+        ("一 、 政 务 工 作 动 态", "一、政务工作动态"),
+        ("窗 口 工 作 周 报", "窗口工作周报"),
+        ("附 件 ：", "附件："),
+        ("（ 共 印 1 0 0 份 ）", "（共印100份）"),
+        ("本 周 ， 共 计 咨 询 1 6 2 7 人 次", "本周，共计咨询1627人次"),
+        ("1 . 1 月 5 日 ，", "1.1月5日，"),
+        ("公 安", "公安"),
+        ("本  周 A I  创 新 中 心", "本 周AI 创新中心"),  # two spaces are a real space
+        ("1\t自 然 资 源 厅\t100", "1\t自然资源厅\t100"),
+    ],
+)
+def test_a_letter_spaced_line_copied_out_of_a_pdf_loses_its_spacing(raw, repaired):
+    assert normalise_line(raw) == repaired
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["AI 创新中心", "“以增值化改革为引擎 助力打造法治化营商环境”", "A B C", "1 2 3"],
+)
+def test_real_spaces_are_not_letter_spacing(line):
+    assert normalise_line(line) == line
 
 
 def test_table_cells_keep_their_tabs_and_an_empty_first_cell():
@@ -96,8 +141,9 @@ def ink(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Visible characters, compatibility forms decomposed: "（" and "(", "１" and "1" alike."""
-    return ink(unicodedata.normalize("NFKD", ink(text)))
+    """Visible characters, compatibility forms decomposed: "（" and "(", "１" and "1",
+    "⻔" and "门" alike."""
+    return ink(unicodedata.normalize("NFKD", fold_radicals(ink(text))))
 
 
 @PROPERTY
@@ -109,7 +155,7 @@ def test_physical_lines_of_any_text_are_non_blank_repaired_lines_that_repair_to_
     for line in lines:
         assert line.strip() and "\n" not in line and "\r" not in line
         assert line == line.strip(" ")
-        assert not set(line) & set("()\u3000\u00a0\u2002\u2003\u200b\ufeff０１ａ")
+        assert not set(line) & set("()\u3000\u00a0\u2002\u2003\u200b\ufeff０１ａ⼀⻔⺠")
         assert normalise_line(line) == line
     assert physical_lines("\n".join(lines)) == lines
 
