@@ -10,25 +10,21 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
+from pdfminer import utils as pdfutils
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTContainer, LTItem
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTItem, LTLine
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
+from . import furniture, tables
+from .folding import fold
+from .layout import Glyph, Page, Rule
 from .problems import Problem
-
-PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
-
-# Gaps between characters, in units of the page's character size (font size).
-TAB_GAP = 1.5  # wider than this separates table cells
-SPACE_GAP = 0.3  # wider than this is a space
-INDENT = 3.0  # a table row starting this far right of the margin has an empty first cell
 
 _BOMS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -149,100 +145,97 @@ def _try(data: bytes, encoding: str) -> str | None:
 def pdf_text(data: bytes, name: str) -> str:
     """The text of a PDF, line by line in reading order; pages parted by a form feed line.
 
-    The form feed ("\\f" alone on a line) keeps the page an item starts on
-    recoverable (the parser reads it, repair drops it with the blank lines).
+    The form feed ("\\f" alone on a line) keeps the page an item starts on recoverable;
+    repair drops it with the blank lines.
+    """
+    return "\n\f\n".join("\n".join(lines) for lines in pdf_pages(data, name))
 
-    Why not pdfminer's own layout analysis: its text boxes reorder the columns of
-    the bulletins' tables and sometimes merge lines. Lines are rebuilt here from
-    the characters' positions, so a table row stays one line of tab-separated cells.
+
+def pdf_pages(data: bytes, name: str) -> list[list[str]]:
+    """The lines of each page of a PDF, without running heads and page numbers.
+
+    Table rows come out as one line of tab-separated cells (see `tables`).
     """
     try:
-        pages = [_page_lines(chars) for chars in _pdf_chars(data)]
+        pages = list(read_pages(data))
+        lines = furniture.strip(pages, [tables.page_lines(page) for page in pages])
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ExtractError(name, "pdf_encrypted") from exc
     except Exception as exc:  # pdfminer raises anything from PDFSyntaxError to KeyError
         raise ExtractError(name, "pdf_damaged") from exc
-    text = "\n\f\n".join("\n".join(lines) for lines in pages)
-    if not text.strip():
+    if not any(line.text.strip() for page in lines for line in page):
         raise ExtractError(name, "pdf_scanned")
-    return text
+    return [[line.text for line in page] for page in lines]
 
 
-def _pdf_chars(data: bytes) -> list[list[LTChar]]:
-    """The characters of each page, without pdfminer's grouping (laparams=None)."""
+def read_pages(data: bytes) -> Iterator[Page]:
+    """Each page's glyphs and rules, without pdfminer's grouping (laparams=None).
+
+    Glyph texts are folded (`folding`): a text layer's radicals are the ideographs.
+    """
     document = PDFDocument(PDFParser(io.BytesIO(data)))
     resources = PDFResourceManager()
-    device = PDFPageAggregator(resources, laparams=None)
+    device = _Aggregator(resources, laparams=None)
     interpreter = PDFPageInterpreter(resources, device)
-    pages = []
-    for page in PDFPage.create_pages(document):
+    for number, page in enumerate(PDFPage.create_pages(document), start=1):
         interpreter.process_page(page)
-        pages.append(list(_chars(device.get_result())))
-    return pages
+        layout = device.get_result()
+        glyphs: list[Glyph] = []
+        rules: list[Rule] = []
+        _collect(layout, glyphs, rules)
+        yield Page(number, layout.width, layout.height, tuple(glyphs), tuple(rules))
 
 
-def _chars(item: LTItem) -> Iterator[LTChar]:
-    """Every LTChar inside `item`, looking into figures and other containers."""
+class _Aggregator(PDFPageAggregator):
+    """pdfminer's page aggregator, with glyphs where a viewer draws them.
+
+    The PDF spec adds the character spacing (Tc) after every glyph; pdfminer adds it
+    only between the glyphs of one string, so each string a line is split into (at
+    every change of font or font subset) loses one spacing: a letter-spaced line read
+    with a gap after most glyphs and none after some. Lines of tracked text then
+    measure as they look.
+    """
+
+    def render_string_horizontal(self, seq, matrix, pos, font, fontsize, scaling, charspace,
+                                 wordspace, rise, dxscale, ncs, graphicstate):  # fmt: skip
+        x, y = pos
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    matrix_here = pdfutils.translate_matrix(matrix, (x, y))
+                    x += self.render_char(
+                        matrix_here, font, fontsize, scaling, rise, cid, ncs, graphicstate
+                    )
+                    x += charspace
+                    if cid == 32 and wordspace:
+                        x += wordspace
+        return x, y
+
+
+def _collect(item: LTItem, glyphs: list[Glyph], rules: list[Rule]) -> None:
+    """Glyphs and rules inside `item`, looking into figures and other containers."""
     if isinstance(item, LTChar):
-        yield item
+        glyphs.append(Glyph(fold(item.get_text()), item.x0, item.x1, item.y0, item.y1))
+    elif isinstance(item, LTCurve):
+        rules.extend(_rules(item))
     elif isinstance(item, LTContainer):
         for child in item:
-            yield from _chars(child)
+            _collect(child, glyphs, rules)
 
 
-def _page_lines(chars: list[LTChar]) -> list[str]:
-    """The lines of one page, top to bottom, without its page number."""
-    inked = [c for c in chars if c.get_text().strip()]
-    if not inked:
-        return []
-    size = statistics.median(c.height for c in inked)
-    lines = []
-    for line in _group_lines(chars, size / 2):
-        ink = [c for c in line if c.get_text().strip()]
-        if ink:
-            lines.append((ink[0].x0, _line_text(line, size)))
-    for end in (-1, 0):
-        if lines and PAGE_NUMBER.match(lines[end][1]):
-            del lines[end]
-    if not lines:
-        return []
-    margin = min(x0 for x0, _ in lines)
-    return [
-        "\t" + text if "\t" in text and x0 > margin + INDENT * size else text for x0, text in lines
-    ]
-
-
-def _group_lines(chars: list[LTChar], tolerance: float) -> list[list[LTChar]]:
-    """Chars whose middles lie within `tolerance` form a line, sorted left to right."""
-    lines: list[tuple[float, list[LTChar]]] = []
-    for char in sorted(chars, key=lambda c: -(c.y0 + c.y1) / 2):
-        middle = (char.y0 + char.y1) / 2
-        if lines and abs(lines[-1][0] - middle) <= tolerance:
-            lines[-1][1].append(char)
-        else:
-            lines.append((middle, [char]))
-    return [sorted(line, key=lambda c: c.x0) for _, line in lines]
-
-
-def _line_text(chars: list[LTChar], size: float) -> str:
-    """Join a line's chars: a wide gap is a tab, a moderate gap or a space glyph a space.
-
-    Why gaps are measured between inked chars: the font's space glyph is narrower
-    than SPACE_GAP, and a table's cell gap may or may not be filled with spaces.
-    """
-    parts: list[str] = []
-    before: LTChar | None = None
-    spaced = False
-    for char in chars:
-        if not char.get_text().strip():
-            spaced = True
-            continue
-        if before is not None:
-            gap = char.x0 - before.x1
-            if gap > TAB_GAP * size:
-                parts.append("\t")
-            elif spaced or gap > SPACE_GAP * size:
-                parts.append(" ")
-        parts.append(char.get_text())
-        before, spaced = char, False
-    return "".join(parts)
+def _rules(curve: LTCurve) -> list[Rule]:
+    """The straight horizontal or vertical strokes of a drawn path, or the path itself
+    when it is a thin filled bar (browsers draw table borders so)."""
+    if curve.fill and not curve.stroke:
+        rule = Rule(curve.x0, curve.y0, curve.x1, curve.y1)
+        return [rule] if rule.horizontal or rule.vertical else []
+    out = []
+    for (xa, ya), (xb, yb) in zip(curve.pts, curve.pts[1:] + curve.pts[:1], strict=True):
+        rule = Rule(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
+        if rule.horizontal or rule.vertical:
+            out.append(rule)
+    if isinstance(curve, LTLine) or len(curve.pts) == 2:
+        out = out[:1]
+    return out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.extract import ExtractError, decode_text, read_document
+from archive.extract import ExtractError, decode_text, pdf_pages, pdf_text, read_document
 
 from pdfgen import make_encrypted_pdf, make_image_only_pdf, make_pdf
 
@@ -91,6 +91,18 @@ def test_tied_row_keeps_its_empty_first_cell(tmp_path):
 def test_space_glyphs_between_words_survive(tmp_path):
     line = "本周，共计咨询 1031 人次、受理 455 件。"
     assert read_document(make_pdf(line, tmp_path / "a.pdf")) == line
+
+
+def test_pages_stay_recoverable_parted_by_a_form_feed_line(tmp_path):
+    """Extraction is a function of the bytes, and keeps the page each line is on (a link
+    to the page an item starts on needs it); repair drops the form feed as blank."""
+    source = (CORPUS / "2024-weekly-37.txt").read_text(encoding="utf-8")
+    data = make_pdf(source, tmp_path / "37.pdf").read_bytes()
+    pages = pdf_pages(data, "37.pdf")
+    text = pdf_text(data, "37.pdf")
+    assert len(pages) >= 3
+    assert text.split("\n\f\n") == ["\n".join(lines) for lines in pages]
+    assert pdf_text(data, "37.pdf") == text
 
 
 # --- files that do not read -------------------------------------------------------
