@@ -37,13 +37,23 @@ def month_span(year: int, month: int) -> tuple[date, date] | tuple[None, None]:
 
 
 def week_period(
-    m1: int, d1: int, m2: int, d2: int, *, year: int | None, published: date | None
+    m1: int,
+    d1: int,
+    m2: int,
+    d2: int,
+    *,
+    year: int | None,
+    published: date | None,
+    number: int | None = None,
 ) -> tuple[date | None, date | None]:
     """The dates of a printed week such as （12月30日—1月3日）.
 
     The end is the latest such day not after publication (a bulletin reports
-    on a past week); without a publication date, the issue line's year dates
-    the start. A start month after the end month means the week crosses a year end.
+    on a past week). Without a publication date, the issue line's year dates the
+    week: a week that crosses a year end (start month after end month) belongs to
+    the year its issue is numbered in, so an early issue ("2019年第1期",
+    （12月31日—1月4日）) starts in the year before and a late one ("2024年第52期",
+    （12月30日—1月3日）) ends in the year after.
     """
     crosses = (m1, d1) > (m2, d2)
     if published is not None:
@@ -51,7 +61,8 @@ def week_period(
             published.year if (m2, d2) <= (published.month, published.day) else published.year - 1
         )
     elif year is not None:
-        end_year = year + 1 if crosses else year
+        early = number is not None and number <= WEEKS_IN_HALF_YEAR
+        end_year = year + 1 if crosses and not early else year
     else:
         return None, None
     start_year = end_year - 1 if crosses else end_year
@@ -61,6 +72,7 @@ def week_period(
     return start, end
 
 
+WEEKS_IN_HALF_YEAR = 26  # an issue numbered up to this is from the first half of its year
 HALF_YEAR = timedelta(days=184)  # a month and day recur yearly: the nearest is never further
 
 

@@ -317,9 +317,13 @@ def _table_figures(
         if month is None:
             continue
         ranks = ranks_of(attachment.rows)
+        above: AttachmentRow | None = None
         for row, rank in zip(attachment.rows, ranks, strict=True):
+            # A tie prints its shared 序号 once, in the first tied row (parse shares it).
+            tied = above is not None and row.seq is not None and row.seq == above.seq
+            above = row
             for s in about:
-                read = _cell(row, rank, s.column)
+                read = _cell(row, rank, s.column, tied=tied)
                 if read is None:
                     continue
                 value, printed = read
@@ -358,11 +362,13 @@ def ranks_of(rows: Sequence[AttachmentRow]) -> list[int | None]:
     return ranks
 
 
-def _cell(row: AttachmentRow, rank: int | None, column: str) -> tuple[float, str] | None:
+def _cell(
+    row: AttachmentRow, rank: int | None, column: str, *, tied: bool = False
+) -> tuple[float, str] | None:
     if column == "rank":
         if rank is None:
             return None
-        return float(rank), str(row.seq) if row.seq is not None else ""
+        return float(rank), str(row.seq) if row.seq is not None and not tied else ""
     value = getattr(row, column)
     if value is None:
         return None

@@ -193,9 +193,9 @@ class Section:
 
 @dataclass
 class AttachmentRow:
-    """A row of the 窗口考核结果 table; tied rows have no 序号 (seq is None)."""
+    """A row of the 窗口考核结果 table; tied rows share their 序号 (printed once, in the first)."""
 
-    seq: int | None
+    seq: int | None  # None only when no 序号 is printed and no row above gives one
     name: str  # 部门窗口 as printed
     department: str | None  # short name from the gazetteer
     base: float | None

@@ -127,7 +127,7 @@ def _identify(head: _Masthead, sections: list[Section]) -> Issue:
     issue.published = head.published
     if kind == "weekly" and head.week:
         issue.period_start, issue.period_end = week_period(
-            *head.week, year=head.year, published=issue.published
+            *head.week, year=head.year, published=issue.published, number=head.number
         )
     if kind == "monthly" and overview:
         month = int(overview["m"])
@@ -392,6 +392,8 @@ class _Body:
 
     def finish(self) -> list[Section]:
         self._close_section()
+        for attachment in self.attachments:
+            share_tied_seqs(attachment.rows)
         if self.footer is not None:
             for rule, text in self.footer_text.items():
                 setattr(self.footer, rule, text.value())
@@ -418,6 +420,41 @@ def _row(m: re.Match[str]) -> AttachmentRow:
         bonus=_number(m["bonus"]),
         score=_number(m["score"]),
     )
+
+
+def share_tied_seqs(rows: list[AttachmentRow]) -> None:
+    """Tied rows share their 序号: a row printed without one takes it from the row it ties with.
+
+    A tie prints its number once: in the first tied row in the text copies (the rows
+    below it blank), or vertically centred over the tied rows in a PDF's merged cell,
+    which can put it on a middle row. So the number comes from the run of rows with the
+    same score around the blank one (above first); failing that, from the row above.
+    """
+    for index, row in enumerate(rows):
+        if row.seq is not None:
+            continue
+        run = _same_score_run(rows, index)
+        numbered = [rows[i].seq for i in run if rows[i].seq is not None]
+        if numbered:
+            row.seq = numbered[0]
+        elif index > 0:
+            row.seq = rows[index - 1].seq
+
+
+def _same_score_run(rows: list[AttachmentRow], index: int) -> list[int]:
+    """Indices of the rows next to `index` with its score: above it (nearest first), then below."""
+    score = rows[index].score
+    above = []
+    for i in range(index - 1, -1, -1):
+        if rows[i].score != score:
+            break
+        above.append(i)
+    below = []
+    for i in range(index + 1, len(rows)):
+        if rows[i].score != score:
+            break
+        below.append(i)
+    return above + below
 
 
 def _annotate(issue: Issue, departments: Gazetteer) -> None:

@@ -29,6 +29,17 @@ def test_a_week_across_the_year_end():
     )
 
 
+def test_a_week_across_the_year_end_without_publication_belongs_to_its_numbered_year():
+    assert week_period(12, 31, 1, 4, year=2019, published=None, number=1) == (
+        date(2018, 12, 31),
+        date(2019, 1, 4),
+    )
+    assert week_period(12, 30, 1, 3, year=2024, published=None, number=52) == (
+        date(2024, 12, 30),
+        date(2025, 1, 3),
+    )
+
+
 def test_a_week_without_year_or_publication_has_no_dates():
     assert week_period(9, 9, 9, 14, year=None, published=None) == (None, None)
 

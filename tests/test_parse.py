@@ -103,7 +103,11 @@ def test_attachments_and_their_table_rows(golden):
         assert len(attachment.rows) == want["rows"]
         first = attachment.rows[0]
         assert first.to_json() | want["first_row"] == first.to_json()
-        assert [r.name for r in attachment.rows if r.seq is None] == want["tied_rows"]
+        # A tied row prints no 序号 and shares the one of the row it ties with.
+        rows = attachment.rows
+        tied = [b.name for a, b in zip(rows, rows[1:], strict=False) if a.seq == b.seq]
+        assert tied == want["tied_rows"]
+        assert [r.seq for r in rows] == want.get("seqs", [r.seq for r in rows])
         assert all(r.department for r in attachment.rows), "every row names a known department"
         assert attachment.departments == want["departments"], "a table is about each it lists"
         assert [d.isoformat() for d in attachment.month] == [want["date_from"], want["date_to"]]
@@ -248,6 +252,43 @@ def test_a_wrapped_masthead_still_gives_the_publication_date():
 def test_a_typed_section_filter_is_normalised_like_the_headings():
     assert section_name("三、厅(局)长进大厅") == "厅（局）长进大厅"
     assert section_name(" 政务工作 动态") == "政务工作动态"
+
+
+def test_tied_rows_share_the_seq_of_the_row_they_tie_with():
+    """Printed once, in the first tied row (the text copies), or centred over the tied rows
+    (a PDF's merged cell: then maybe on the middle row): the same score is the same tie."""
+    header = "序号\t部门窗口\t基础分\t减分\t加分\t实得分"
+    rows = [
+        "15\t水利厅\t100\t0\t4.5\t104.5", "\t商务厅\t100\t0\t4.5\t104.5",
+        "\t生态环境厅\t100\t0\t4\t104", "17\t省卫生健康委\t100\t0\t4\t104", "\t科技厅\t100\t0\t4\t104",
+        "20\t四川省税务局\t100\t0\t2.5\t102.5", "\t住房城乡建设厅\t100\t0\t2\t102",
+    ]  # fmt: skip
+    text = WEEK_OF_SEPTEMBER + "（一）本周。\n附件：考核结果\n" + "\n".join([header, *rows]) + "\n"
+    seqs = [(r.name, r.seq) for r in parse(text).attachments[0].rows]
+    assert seqs == [
+        ("水利厅", 15), ("商务厅", 15), ("生态环境厅", 17), ("省卫生健康委", 17), ("科技厅", 17),
+        ("四川省税务局", 20), ("住房城乡建设厅", 20),  # no tied score: the row above, as printed
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "issue_line, week, period",
+    [
+        ("2019年第1期", "（12月31日—1月4日）", ("2018-12-31", "2019-01-04")),
+        ("2025年第1期（总第520期）", "（12月30日—1月3日）", ("2024-12-30", "2025-01-03")),
+        ("2024年第52期（总第519期）", "（12月30日—1月3日）", ("2024-12-30", "2025-01-03")),
+        ("2024年第37期", "（9月9日—9月14日）", ("2024-09-09", "2024-09-14")),
+    ],
+)
+def test_without_a_publication_date_a_week_takes_the_year_its_issue_is_numbered_in(
+    issue_line, week, period
+):
+    """Issue 1 of a year whose week crosses the year end starts in the year before; a week
+    numbered late in the year starts in it."""
+    issue = parse(f"{issue_line}\n窗口工作周报\n{week}\n一、政务工作动态\n（一）12月31日，公安厅开会。\n")
+    assert issue.published is None
+    assert (str(issue.period_start), str(issue.period_end)) == period
+    assert issue.issue_id == f"weekly-{period[0]}"
 
 
 # --- found by the properties below (each the smallest text that failed) ------------------

@@ -135,9 +135,10 @@ def printed_lines(issue: Issue) -> list[tuple[str, str]]:
         lines.extend(("text", line) for line in attachment.lines)
         if attachment.columns:
             lines.append(("table", "\t".join(attachment.columns)))
-        for r in attachment.rows:
+        for before, r in zip([None, *attachment.rows], attachment.rows, strict=False):
             scores = (r.base, r.deduction, r.bonus, r.score)
-            cells = [str(r.seq or ""), r.name, *map(number, scores)]
+            tied = before is not None and before.seq == r.seq  # a tie prints its 序号 once
+            cells = ["" if tied or r.seq is None else str(r.seq), r.name, *map(number, scores)]
             lines.append(("table", "\t".join(cells)))
     if issue.footer:
         if issue.footer.report_to:

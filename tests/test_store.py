@@ -113,15 +113,15 @@ def test_round_trip_keeps_departments_in_order_of_first_mention(store, corpus_te
     assert loaded.mentions == item.mentions
 
 
-def test_round_trip_keeps_attachment_rows_with_the_empty_seq_of_tied_rows(store, corpus_texts):
+def test_round_trip_keeps_attachment_rows_with_the_shared_seq_of_tied_rows(store, corpus_texts):
     issue = save_text(store, "2024-weekly-01", corpus_texts["2024-weekly-01"])
 
     [attachment] = store.load(issue.issue_id).attachments
 
     rows = attachment.rows
-    assert [r.seq for r in rows[:3]] == [1, None, 3]
+    assert [r.seq for r in rows[:3]] == [1, 1, 3]
     assert (rows[1].name, rows[1].score) == ("交通运输厅", 120.0)
-    assert rows[-1].seq is None and rows[-1].name == "四川地震局"
+    assert rows[-1].seq == 28 and rows[-1].name == "四川地震局"
     assert len(rows) == 29
     assert attachment.columns == issue.attachments[0].columns
 

@@ -133,7 +133,7 @@ def test_department_page_shows_its_rows_of_the_assessment_results(client):
     assert row.find("a").attrs["href"] == f"/items/{WEEKLY_01}/a1"
 
 
-def test_a_tied_row_shows_that_it_is_tied(client):
+def test_a_tied_row_shows_the_rank_it_shares(client):
     doc = page(client, "/departments/交通运输厅")
 
     section = section_titled(doc, "窗口考核结果")

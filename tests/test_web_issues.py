@@ -294,7 +294,7 @@ def test_api_item_of_a_sub_item_and_of_an_attachment(client):
     attachment = api(client, f"/api/items/{WEEKLY_01}/a1")
     assert attachment["url"] == f"/items/{WEEKLY_01}/a1"
     assert attachment["rows"][1] == {
-        "seq": None, "name": "交通运输厅", "department": "交通运输厅",
+        "seq": 1, "name": "交通运输厅", "department": "交通运输厅",
         "base": 100.0, "deduction": 0.0, "bonus": 20.0, "score": 120.0,
     }  # fmt: skip
 

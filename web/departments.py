@@ -86,6 +86,8 @@ def show(name: str):
     counts = dict(report.months)
     months = month_range(report.months[0][0], report.months[-1][0]) if report.months else []
     table = [(month, counts.get(month, 0)) for month in reversed(months)]
+    # A tie shares its 序号, printed once: a rank read from a row that printed none.
+    tied = {(p.figure.issue_id, p.figure.anchor) for p in report.ranks if not p.figure.printed}
     return render_template(
         "department.html",
         r=report,
@@ -95,6 +97,7 @@ def show(name: str):
         score_chart=score_chart,
         rank_chart=rank_chart,
         ranks=ranks,
+        tied=tied,
     )
 
 
