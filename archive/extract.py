@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,11 @@ from . import furniture, tables
 from .folding import fold
 from .layout import Glyph, Page, Rule
 from .problems import Problem
+
+# pdfminer warns through logging about what it can read anyway (Chromium's fonts have no
+# FontBBox: one warning per font per page); unconfigured, Python prints every such warning
+# to stderr. A library's own NullHandler keeps them for an application that asks.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 _BOMS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),

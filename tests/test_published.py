@@ -279,3 +279,20 @@ def test_show_json_of_a_pdf_bulletin_is_clean(producers, variant_id, tmp_path):
             assert gaps(value) <= allowed, value
             assert not any(is_page_number(line) for line in value.split("\n")), value
             assert not re.search(r"[—-] ?\d{1,2} ?[—-]|第 ?\d{1,2} ?页", value), value
+
+
+def test_ingesting_a_browser_pdf_prints_no_pdfminer_warnings(producers, tmp_path):
+    """Chromium's fonts have no FontBBox: pdfminer warned once per font per page on stderr."""
+    import subprocess
+    import sys
+
+    variant = BY_ID["chromium-web"]
+    read(producers, variant, "2024-weekly-01")
+    result = subprocess.run(
+        [sys.executable, "-m", "bulletins", "--data-dir", str(tmp_path / "data"), "ingest",
+         str(producers.path(variant, "2024-weekly-01"))],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "1 added" in result.stdout
