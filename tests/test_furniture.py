@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from test_layout import typeset
 
 from archive.furniture import is_page_number, strip
 from archive.layout import Page, Rule, read_lines
+
+from glyphs import typeset
 
 A4 = (595.0, 842.0)
 HEAD = "窗口工作周报  2024年第37期（总第508期）"

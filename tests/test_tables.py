@@ -8,10 +8,10 @@ cell above goes on, no border between them).
 
 from __future__ import annotations
 
-from test_layout import advance, typeset
-
 from archive.layout import Glyph, Page, Rule
 from archive.tables import page_lines
+
+from glyphs import advance, typeset
 
 SIZE = 10.5
 LEADING = 14.0
