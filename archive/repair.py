@@ -61,30 +61,23 @@ def normalise_line(line: str) -> str:
     return unicodedata.normalize("NFC", _FULLWIDTH_DOT_AFTER_DIGIT.sub(".", text))
 
 
-_RUN = re.compile(r"[^ ]+| +")
-
-
 def _unspace(text: str) -> str:
     """A letter-spaced cell ("一 、 政 务 工 作 动 态", as copied out of a PDF whose
     characters are spaced out) without its spacing.
 
     Letter-spaced means every run of ink is one character, at least one of them an
-    ideograph, with three runs or more (two when both are ideographs), and most gaps
-    a single space; a gap of two spaces or more is a real space and stays one.
-    Anything else is left alone: "AI 创新中心", "1031 人次", "第 1 期" keep their runs.
-    Repairing the result changes nothing: its single characters were letter-spaced
-    only where two spaces stood on both sides, and those are now single.
+    ideograph, with three runs or more (two when both are ideographs); how wide the
+    gaps are does not count, since repair makes every gap one space and the result
+    must repair to itself. Anything else is left alone: "AI 创新中心", "1031 人次",
+    "第 1 期" keep their runs.
     """
-    runs = _RUN.findall(text.strip(" "))
-    ink, gaps = runs[::2], runs[1::2]
-    if len(ink) < 2 or any(len(run) != 1 for run in ink):
+    runs = text.split()
+    if len(runs) < 2 or any(len(run) != 1 for run in runs):
         return text
-    ideographs = sum(1 for run in ink if _IDEOGRAPH_CHAR.match(run))
-    if not ideographs or (len(ink) == 2 and ideographs < 2):
+    ideographs = sum(1 for run in runs if _IDEOGRAPH_CHAR.match(run))
+    if not ideographs or (len(runs) == 2 and ideographs < 2):
         return text
-    if sum(1 for gap in gaps if gap == " ") * 2 <= len(gaps):
-        return text
-    return "".join(run if run[0] != " " else ("" if run == " " else " ") for run in runs)
+    return "".join(runs)
 
 
 def _normalise_spaces(text: str) -> str:
