@@ -33,6 +33,7 @@ _TRANSLATE = {
 _IDEOGRAPH = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # CJK punctuation, full-width forms and the quotes/dashes Chinese text uses.
 _IDEOGRAPH_CHAR = re.compile(rf"[{_IDEOGRAPH}]")
+_WHITESPACE = re.compile(r"\s")
 _CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’—…·"
 _SPACE_NEXT_TO_PUNCT = re.compile(rf" +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
 _SPACE_DIGIT_CJK = re.compile(rf"(?<=\d) +(?=[{_IDEOGRAPH}])|(?<=[{_IDEOGRAPH}]) +(?=\d)")
@@ -55,7 +56,11 @@ def normalise_line(line: str) -> str:
     a zero-width mark, a combining accent). Radicals are folded first (see
     `folding`): "（⼀）" is the label "（一）".
     """
-    text = _COLON_AFTER_CJK.sub("：", fold(line).translate(_TRANSLATE))
+    return _normalise_folded(fold(line))
+
+
+def _normalise_folded(line: str) -> str:
+    text = _COLON_AFTER_CJK.sub("：", line.translate(_TRANSLATE))
     cells = [_normalise_spaces(_unspace(cell)) for cell in text.split("\t")]
     text = "\t".join(cells).strip(" ") if len(cells) > 1 else cells[0].strip()
     return unicodedata.normalize("NFC", _FULLWIDTH_DOT_AFTER_DIGIT.sub(".", text))
@@ -71,6 +76,8 @@ def _unspace(text: str) -> str:
     must repair to itself. Anything else is left alone: "AI 创新中心", "1031 人次",
     "第 1 期" keep their runs.
     """
+    if _WHITESPACE.search(text) is None:  # most cells: one scan, no split
+        return text
     runs = text.split()
     if len(runs) < 2 or any(len(run) != 1 for run in runs):
         return text
@@ -96,9 +103,9 @@ def paged_lines(text: str) -> list[tuple[int, str]]:
     the extraction parts a PDF's pages by form feeds (1 for a text without any)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     page, out = 1, []
-    for raw in text.split("\n"):
+    for raw in fold(text).split("\n"):  # radicals folded once, not per line
         page += raw.count("\f")
-        line = normalise_line(raw)
+        line = _normalise_folded(raw)
         if line.strip():
             out.append((page, line))
     return out
