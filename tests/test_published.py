@@ -295,4 +295,4 @@ def test_ingesting_a_browser_pdf_prints_no_pdfminer_warnings(producers, tmp_path
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "1 added" in result.stdout
+    assert "新增 1" in result.stdout
