@@ -39,6 +39,10 @@ PAGES = {  # page -> (its JSON twin, its CSV twin or None)
         "/api/figures/assessment-score?dept=住房城乡建设厅",
         "/figures/assessment-score.csv?dept=住房城乡建设厅",
     ),
+    f"/report?item={WEEKLY_37}/s1-2&item={WEEKLY_01}/a1": (
+        f"/api/report?item={WEEKLY_37}/s1-2&item={WEEKLY_01}/a1",
+        None,
+    ),
     "/search?q=一件事&kind=weekly": (
         "/api/search?q=一件事&kind=weekly",
         "/search.csv?q=一件事&kind=weekly",

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from archive.model import Attachment, Issue, parse_ref
 from archive.store import Store
@@ -23,6 +23,7 @@ from service.report import GROUPINGS, Report, ReportItem, groups, report_docx
 
 from .context import absolute, config, get_index, get_store
 from .filters import KIND_LABELS, cn_date, cn_span
+from .twins import offer
 
 bp = Blueprint("reports", __name__)
 
@@ -178,6 +179,7 @@ def docx():
 @bp.get("/report")
 def page():
     report = report_from_request()
+    offer(json=url_for("reports.api", **request.args.to_dict(flat=False)))
     return render_template("report.html", report=report, groups=groups(report))
 
 
