@@ -796,3 +796,35 @@ def test_the_examples_of_another_archive_are_its_own(tmp_path, corpus_dir):
             assert dom(client.get(target, follow_redirects=True)).find_all("li", cls="hit")
     finally:
         archive_of(app).close()
+
+
+def test_the_examples_are_searched_once_per_index_generation(tmp_path, corpus_dir, monkeypatch):
+    """Not on every visit: again once an ingest or a reindex (here by another process's
+    Archive, as `bulletins reindex` beside `serve`) makes a new generation of the index."""
+    import web.search
+    from service.archive import Archive
+    from web.context import archive_of
+
+    made = []
+
+    def counted(archive, departments):
+        made.append(departments)
+        return web.examples.examples(archive, departments)
+
+    monkeypatch.setattr(web.search, "examples", counted)
+    config = Config.load(tmp_path / "data")
+    with Archive(config) as archive:
+        archive.ingest(sorted(corpus_dir.glob("*.txt")))
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        first = page(client, "/").find_all("a", cls="example")
+        page(client, "/")
+        assert len(made) == 1 and first
+        with Archive(config) as archive:
+            archive.reindex()
+        again = page(client, "/").find_all("a", cls="example")
+        assert len(made) == 2 and made[0] == made[1]
+        assert [a.attrs["href"] for a in again] == [a.attrs["href"] for a in first]
+    finally:
+        archive_of(app).close()

@@ -6,6 +6,9 @@ one connection per thread, opened on the thread's first request and kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 from flask import Flask, current_app, request
 
 from archive.reports import Reports
@@ -16,6 +19,9 @@ from service.config import Config
 
 ARCHIVE_KEY = "bulletins.archive"
 FREQUENCIES_KEY = "bulletins.frequencies"
+EXAMPLES_KEY = "bulletins.examples"
+
+T = TypeVar("T")
 
 
 def config() -> Config:
@@ -60,18 +66,22 @@ def get_index() -> SearchIndex:
 
 
 def get_frequencies() -> dict[str, int]:
-    """Document frequencies of words looked up in the live index generation (for related items).
+    """Document frequencies of words looked up in the live index generation (for related items),
+    filled as they are looked up."""
+    return per_generation(FREQUENCIES_KEY, (), dict)
 
-    Kept per app and dropped when the index changes: the table a search reads is
-    a new object for each generation.
-    """
+
+def per_generation(key: str, args: Hashable, build: Callable[[], T]) -> T:
+    """A value kept per app for the live index generation, built again once the index changes
+    (an ingest or a reindex makes a new generation: the table a search reads is a new object).
+    `args` are what else it was built from; other args build it again."""
     with get_index().searching() as snapshot:
         table = snapshot.table
-        cached = current_app.extensions.get(FREQUENCIES_KEY)
-        if cached is None or cached[0] is not table:
-            cached = (table, {})
-            current_app.extensions[FREQUENCIES_KEY] = cached
-        return cached[1]
+    cached = current_app.extensions.get(key)
+    if cached is None or cached[0] is not table or cached[1] != args:
+        cached = (table, args, build())
+        current_app.extensions[key] = cached
+    return cached[2]
 
 
 def archive_of(app: Flask) -> Archive:

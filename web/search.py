@@ -20,13 +20,14 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from archive.dates import typed_day
 from archive.departments import Department, gazetteer
 from archive.model import cn_date, item_url
+from indexer.index import IndexMissing
 from indexer.query import QueryError
 from indexer.search import DATE_FILTERS, YEARS, DateFilter, SearchRequest, SearchResult
 from service.export import EXPORT_LIMIT, items_csv
 from service.intent import as_department_filter, issue_reference
 
-from .context import absolute, config, get_archive, get_reports
-from .examples import examples
+from .context import EXAMPLES_KEY, absolute, config, get_archive, get_reports, per_generation
+from .examples import Example, examples
 from .twins import offer
 
 bp = Blueprint("search", __name__)
@@ -170,6 +171,16 @@ def page():
     )
 
 
+def home_examples(departments: list[str]) -> list[Example]:
+    """The home page's examples, searched once per index generation (not on every visit)."""
+    try:
+        return per_generation(
+            EXAMPLES_KEY, tuple(departments), lambda: examples(get_archive(), departments)
+        )
+    except IndexMissing:
+        return []
+
+
 def home(search_request: SearchRequest, fields: DateFields):
     reports = get_reports()
     counts = reports.department_counts()
@@ -180,7 +191,7 @@ def home(search_request: SearchRequest, fields: DateFields):
         req=search_request,
         issues=reports.summaries(limit=8),
         top=top[:16],
-        examples=examples(get_archive(), [name for name, _ in top[:4]]),
+        examples=home_examples([name for name, _ in top[:4]]),
     )
 
 
