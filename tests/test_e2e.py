@@ -486,6 +486,14 @@ def test_dates_and_table_cells_do_not_break_a_character_a_line_on_a_phone(phone:
             }).filter(c => c.lines > 2 && c.lines >= c.chars / 2)"""
         )
         assert not tall, f"{path}: cells wrapped a character or two a line: {tall}"
+    phone.goto("/search?q=一件事")
+    tools = phone.locator(".summary .tools > *").evaluate_all(
+        """els => els.map(e => ({text: e.innerText, lines: e.getClientRects().length,
+            height: e.getBoundingClientRect().height,
+            line: parseFloat(getComputedStyle(e).lineHeight) || 22}))"""
+    )
+    broken = [t for t in tools if t["lines"] > 1 or t["height"] > 1.5 * t["line"]]
+    assert tools and not broken, f"the results' tools (排序, 导出 …) each keep to one line: {broken}"
     phone.goto("/imports")
     names = phone.locator("table.import-list td:first-child").evaluate_all(
         "cells => cells.map(c => c.getBoundingClientRect().height)"
