@@ -859,6 +859,18 @@ def test_the_department_chart_labels_every_bar_and_gives_its_numbers_as_a_table(
     expect(rows.first.locator("td").first).to_have_text("2025年6月")
 
 
+def test_a_series_chart_keeps_its_labels_readable_and_scrolls_inside_the_page(sized: Page):
+    sized.goto("/figures/window-accept")
+    scroll = sized.locator("section.chart-box div.chart-scroll").first
+    labels = scroll.locator("svg.series-chart text")
+    expect(labels.first).to_be_attached()
+    heights = labels.evaluate_all("ts => ts.map(t => t.getBoundingClientRect().height)")
+    assert min(heights) >= 9, f"labels one can read (a 720-wide chart not shrunk to a phone): {heights}"
+    [box] = boxes(scroll)
+    assert box["left"] >= 0 and box["right"] <= box["width"], "the chart stays inside the page"
+    assert sized.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def test_the_original_opens_beside_the_issue_and_downloads(sized: Page):
     page = sized
     page.goto("/issues/weekly-2024-09-09")
