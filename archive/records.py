@@ -242,17 +242,24 @@ class VersionRecord:
     published: str | None  # its 印发 date as printed
     title: str
     current: bool
+    original_kept: bool = False  # is a copy of its file in the archive (Originals), to download
 
     @property
     def url(self) -> str:
         """The page of this version: the issue's own page for the current one."""
         return issue_url(self.issue_id, None if self.current else self.version)
 
+    @property
+    def original_url(self) -> str | None:
+        """The file this version was read from, as received (None without a copy)."""
+        return f"{self.url}/original" if self.original_kept else None
+
     def to_json(self) -> dict:
         return {
             "version": self.version,
             "current": self.current,
             "url": self.url,
+            "original_url": self.original_url,
             "received_at": self.received_at,
             "published": self.published,
             "title": self.title,

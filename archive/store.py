@@ -57,11 +57,13 @@ class Store:
         return Originals(self.path.parent / "originals")
 
     def refers_to(self, sha256: str) -> bool:
-        """Does anything stored come from a file with these bytes (so its copy must stay)?"""
+        """Does anything stored come from a file with these bytes (so its copy must stay)? An
+        earlier version of a corrected issue too: its file is downloadable from its page."""
         row = self.db.execute(
             """SELECT 1 FROM sources WHERE sha256 = ? AND issue_id IS NOT NULL
-               UNION ALL SELECT 1 FROM issues WHERE source_sha256 = ? LIMIT 1""",
-            [sha256, sha256],
+               UNION ALL SELECT 1 FROM issues WHERE source_sha256 = ?
+               UNION ALL SELECT 1 FROM versions WHERE source_sha256 = ? LIMIT 1""",
+            [sha256, sha256, sha256],
         ).fetchone()
         return row is not None
 
@@ -307,9 +309,16 @@ class Store:
                 published=r["published"],
                 title=r["title"],
                 current=bool(r["current"]),
+                original_kept=self._kept(r["source_sha256"]),
             )
             for r in rows
         ]
+
+    def _kept(self, sha256: str | None) -> bool:
+        try:
+            return bool(sha256) and self.originals.has(sha256)
+        except ValueError:  # not a SHA-256: an issue stored by hand, in a test's fixture
+            return False
 
     def load_version(self, issue_id: str, version: int) -> Issue | None:
         """One version of an issue as it was published (the current one, or one kept)."""

@@ -53,6 +53,8 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E402
 
+from bulletingen import INSERTED_ISSUE, REMOVED_ISSUE  # noqa: E402
+
 DEPARTMENT = "自然资源厅"
 DATE_FROM, DATE_TO = "2024-09-01", "2024-12-31"
 # The weekly issues whose weeks lie in [DATE_FROM, DATE_TO]: the only ones a hit may come from.
@@ -974,3 +976,45 @@ def test_an_item_of_a_pdf_bulletin_opens_the_page_it_starts_on_in_the_browsers_v
         )
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- corrections
+
+
+@pytest.fixture(scope="module")
+def corrected_url(corrected_archive: Path) -> Iterator[str]:
+    """The app on the corrected archive (bulletingen.write_corrections), served for the module."""
+    config = Config.load(corrected_archive, host="127.0.0.1", port=0)
+    with serving(create_app(config), "e2e-corrected") as url:
+        yield url
+
+
+def test_links_copied_before_a_correction_open_their_items_and_after_it_name_the_version(
+    browser: Browser, corrected_url: str
+):
+    context = new_context(browser, corrected_url)
+    page = context.new_page()
+    # An item moved by an insertion before it: the old link lands on it, saying so.
+    page.goto(f"/items/{INSERTED_ISSUE}/s1-2")
+    page.wait_for_url(re.compile(rf"/items/{INSERTED_ISSUE}/v2/s1-3"))
+    assert "窗口首席事务代表工作例会" in assert_lands_on_target(page, "s1-3")
+    notice = page.locator("p.notice.correction")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("位置有变")
+    # 复制链接 now copies a link that names the version it means.
+    page.locator("li.item.target > .item-head button.copy[data-copy=link]").click()
+    expect(page.locator(".toast")).to_contain_text("已复制链接")
+    assert read_clipboard(page).endswith(f"/items/{INSERTED_ISSUE}/v2/s1-3")
+    # An item the correction removed: shown as it was, with a notice and the way to the current.
+    page.goto(f"/items/{REMOVED_ISSUE}/s1-3")
+    assert "100余人" in assert_lands_on_target(page, "s1-3")
+    expect(page.locator("p.notice.correction")).to_contain_text("删去")
+    page.locator("p.notice.correction a.current").click()
+    page.wait_for_url(re.compile(rf"/issues/{REMOVED_ISSUE}$"))
+    expect(page.locator("p.notice.correction")).to_contain_text("本期已更正")
+    # Every version is listed, and the first opens as it was published.
+    page.locator("section.versions li[data-version='1'] > a").first.click()
+    page.wait_for_url(re.compile(rf"/issues/{REMOVED_ISSUE}/v1$"))
+    expect(page.locator("p.notice.correction")).to_contain_text("更正前的第1版")
+    expect(page.locator("li.item#s1-3")).to_contain_text("100余人")
+    context.close()

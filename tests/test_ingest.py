@@ -272,6 +272,25 @@ def test_a_file_corrected_in_place_keeps_its_first_version(store, folder):
     assert ingest_file(store, path).status == "unchanged"
 
 
+def test_a_copy_of_a_version_since_corrected_in_place_leaves_that_versions_file_kept(
+    store, folder
+):
+    path = folder / "2024-weekly-37.txt"
+    first = path.read_bytes()
+    ingest_file(store, path)
+    path.write_text(with_an_item_removed(first.decode("utf-8")), "utf-8")
+    assert ingest_file(store, path).status == "updated"
+    copy = folder / "copy-of-the-first.txt"
+    copy.write_bytes(first)
+
+    outcome = ingest_file(store, copy)
+
+    assert (outcome.status, outcome.problem.code) == ("duplicate", "superseded")
+    v1, v2 = store.versions(WEEKLY_37)
+    assert store.originals.read(v1.source.sha256) == first, "the first version's file is kept"
+    assert store.originals.read(v2.source.sha256) == path.read_bytes()
+
+
 def test_identical_bytes_under_another_name_stay_a_duplicate_and_make_no_version(store, folder):
     original, copy = folder / "2024-weekly-37.txt", folder / "copy.txt"
     shutil.copy(original, copy)

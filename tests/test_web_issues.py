@@ -15,7 +15,7 @@ from web import create_app
 from web.context import archive_of
 
 from brief import ISSUE_KEYS, ITEM_KEYS, MONTHLY_01, MONTHLY_06, WEEKLY_01, WEEKLY_37, WEEKLY_DEC
-from bulletingen import EDITED_ISSUE, INSERTED, INSERTED_ISSUE, REMOVED_ISSUE
+from bulletingen import CHANGES, EDITED_ISSUE, INSERTED, INSERTED_ISSUE, REMOVED_ISSUE, weekly
 from dom import HOST, Node, api, get, page, path_of, query_of
 from pdfgen import make_pdf
 
@@ -428,6 +428,32 @@ def test_a_corrected_issue_says_so_and_lists_every_version_to_view(corrected_cli
         data = api(corrected_client, f"/api/issues/{issue_id}/v{version}")
         assert (data["version"], data["current_version"]) == (version, 2)
         assert [v["version"] for v in data["versions"]] == [1, 2]
+
+
+@pytest.mark.parametrize("n, issue_id", list(enumerate(CORRECTED)))
+def test_every_version_can_be_viewed_and_downloaded_as_the_file_it_came_from(
+    corrected_client, n, issue_id
+):
+    first = weekly(n)[1]
+    files = {"1": first.encode("utf-8"), "2": CHANGES[n](first).encode("utf-8")}
+    listed = page(corrected_client, f"/issues/{issue_id}").find("section", cls="versions")
+
+    for entry in listed.find_all("li"):
+        version = entry.attrs["data-version"]
+        shown = entry.find("a", cls="original").attrs["href"]
+        saved = entry.find("a", cls="download").attrs["href"]
+        assert get(corrected_client, shown, content_type="text/plain").get_data() == files[version]
+        download = corrected_client.get(saved)
+        assert download.get_data() == files[version]
+        assert "attachment" in download.headers["Content-Disposition"]
+    data = api(corrected_client, f"/api/issues/{issue_id}")
+    assert [v["original_url"] for v in data["versions"]] == [
+        f"/issues/{issue_id}/v1/original",
+        f"/issues/{issue_id}/original",
+    ]
+    masthead = page(corrected_client, f"/issues/{issue_id}/v1").find("p", cls="original")
+    [download] = [a for a in masthead.find_all("a") if a.words == "下载"]
+    assert corrected_client.get(download.attrs["href"]).get_data() == files["1"]
 
 
 def test_the_first_version_s_page_and_json_are_as_first_published(corrected_client):

@@ -148,7 +148,7 @@ def item(issue_id: str, anchor: str, version: int | None = None):
     if followed.fate in ("same", "moved"):  # the same text: its link in the current version
         target = absolute_path(followed.current_url)
         if followed.fate == "moved":
-            target += f"?from={followed.url.removeprefix('/items/')}"
+            target += f"?moved={followed.url.removeprefix('/items/')}"  # not a search's `from`
         return redirect(target, 302)  # not 301: a later correction may move it again
     moved = moved_here(followed)
     offer(json=url_for("issues.api_item", issue_id=issue_id, anchor=anchor, version=version))
@@ -161,9 +161,9 @@ def item(issue_id: str, anchor: str, version: int | None = None):
 
 
 def moved_here(followed: ItemLink) -> ItemLink | None:
-    """The earlier link that was redirected here (`?from=`), if the store says its item moved
+    """The earlier link that was redirected here (`?moved=`), if the store says its item moved
     here; anything else in the parameter is ignored."""
-    ref = parse_ref(request.args.get("from", "")[:80])
+    ref = parse_ref(request.args.get("moved", "")[:80])
     if ref is None or ref[2] is None or ref[0] != followed.issue.issue_id:
         return None
     earlier = get_store().follow(*ref)
