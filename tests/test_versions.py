@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from archive.model import Source
+from archive.model import Item, Source
 from archive.parse import parse
 from archive.versions import (
     CHANGED,
@@ -207,3 +209,67 @@ def test_a_fate_is_consistent():
         Fate(MOVED, None)
     with pytest.raises(ValueError):
         Fate("lost", "s1-1")
+
+
+# --- any correction of one section: insertions, removals, swaps and edits, in any order ---
+
+FRESH = st.sampled_from(
+    [
+        "本周，省中心召开窗口服务质量提升专题会，研究部署下一阶段重点工作。",
+        "9月12日，省政务服务大厅开展消防安全演练，各窗口工作人员参加。",
+        "省中心组织开展“好差评”数据分析，督促整改差评事项。",
+    ]
+)
+
+
+@st.composite
+def corrections(draw) -> tuple[list[tuple[str, str]], list[tuple[str, str, str | None]]]:
+    """Section 一 of the seed, corrected: the old (anchor, text) of its items, and each new
+    item as (anchor, text, the old anchor it was made from, None for an inserted one)."""
+    old = [(item.anchor, item.text) for item in ORIGINAL.sections[0].items]
+    new: list[tuple[str, str | None]] = [(text, anchor) for anchor, text in old]
+    for _ in range(draw(st.integers(1, 5))):
+        action = draw(st.sampled_from(["insert", "remove", "swap", "edit"]))
+        at = draw(st.integers(0, max(0, len(new) - 1)))
+        if action == "insert":
+            new.insert(at, (draw(FRESH) + "（" + str(draw(st.integers(1, 99))) + "）", None))
+        elif action == "remove" and new:
+            new.pop(at)
+        elif action == "swap" and len(new) > 1:
+            other = draw(st.integers(0, len(new) - 1))
+            new[at], new[other] = new[other], new[at]
+        elif action == "edit" and new:
+            text, made_from = new[at]
+            new[at] = (text + "截至目前，已办结。", made_from)  # a sentence added
+    return old, [(f"s1-{n}", text, made_from) for n, (text, made_from) in enumerate(new, 1)]
+
+
+def with_section_one(items: list[tuple[str, str, str | None]]):
+    section = ORIGINAL.sections[0]
+    made = [Item(anchor=a, label=f"（{n}）", text=t) for n, (a, t, _) in enumerate(items, 1)]
+    return replace(ORIGINAL, sections=[replace(section, items=made), *ORIGINAL.sections[1:]])
+
+
+@given(corrections())
+def test_any_correction_sends_every_old_link_to_its_own_item_or_says_it_is_gone(correction):
+    old, new = correction
+    fates = match(ORIGINAL, with_section_one(new))
+    text_now = {a: t for a, t, _ in new}
+    made_from = {m: a for a, _, m in new if m}
+
+    targets = [f.anchor for f in fates.values() if f.anchor]
+    assert len(targets) == len(set(targets)), "two old links never share one new item"
+    for anchor, text in old:
+        fate = fates[anchor]
+        if fate.status in (SAME, MOVED):
+            assert text_now.get(fate.anchor, "") == text, "the same text, wherever it went"
+            assert (fate.status == SAME) == (fate.anchor == anchor)
+        if anchor in made_from and text_now[made_from[anchor]] == text:
+            assert fate.status in (SAME, MOVED) and fate.anchor == made_from[anchor]
+        elif anchor in made_from:  # edited: found under its new place, as changed
+            assert (fate.status, fate.anchor) == (CHANGED, made_from[anchor])
+        else:
+            assert fate.status == REMOVED
+    for _, item in ORIGINAL.walk_items():  # the other sections are untouched
+        if not item.anchor.startswith("s1-"):
+            assert fates[item.anchor] == Fate(SAME, item.anchor)
