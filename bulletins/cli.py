@@ -26,7 +26,7 @@ from archive.lookup import IssueRef, parse_reference
 from archive.model import parse_ref
 from archive.schema import SchemaError
 from indexer.query import QueryError
-from indexer.search import MAX_PAGE, SearchRequest
+from indexer.search import MAX_PAGE, YEARS, SearchRequest
 from service.archive import Archive
 from service.config import BASE_URL_ENV, DATA_ENV, DEFAULT_DATA_DIR, Config, ConfigError
 from service.export import (
@@ -184,7 +184,7 @@ def imports(archive: Archive, output: str) -> None:
 
 @main.command("issues")
 @click.argument("reference", metavar="[期号]", required=False)
-@click.option("--year", metavar="年份", type=Whole(1990, 2099), help="只列这一年的各期（期号上的年份）。")
+@click.option("--year", metavar="年份", type=Whole(*YEARS), help="只列这一年的各期（期号上的年份）。")
 @KIND_OPTION
 @output_options(csv="输出 CSV（与网页 /issues.csv 相同）。")
 @click.pass_obj

@@ -595,6 +595,14 @@ def test_a_list_query_that_is_no_issue_number_is_a_400(client):
     assert client.get("/issues/?year=abc").status_code == 400
 
 
+@pytest.mark.parametrize("year", ["99999999999999999999", "1" * 5000, "1800", "2100", "０２０２４"])
+def test_a_year_outside_the_years_searched_is_a_400_that_says_which(client, year):
+    for url in (f"/issues/?year={year}", f"/api/issues?year={year}", f"/issues.csv?year={year}"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "参数 year 应是 1990 到 2099 之间的年份" in response.get_data(as_text=True)
+
+
 # --- links that can be sent, and where they point -------------------------------------
 
 

@@ -24,7 +24,7 @@ from archive.model import KINDS, Attachment, Issue, item_url, parse_ref
 from archive.originals import is_pdf
 from archive.records import ItemLink, VersionedIssue
 from indexer.query import QueryError, highlight_terms, parse_query
-from indexer.search import SearchRequest
+from indexer.search import YEARS, SearchRequest
 from service.export import issues_csv
 
 from .context import (
@@ -74,8 +74,14 @@ def list_filter() -> tuple[IssueRef | None, str]:
     if kind is not None and kind not in KINDS:
         abort(400, f"参数 kind 只能是 weekly（周报）或 monthly（月报），而不是 {kind[:40]!r}")
     year_text = request.args.get("year") or None
-    if year_text is not None and not (year_text.isascii() and year_text.isdigit()):
-        abort(400, f"参数 year 应是四位年份：{year_text[:40]}")
+    first, last = YEARS
+    if year_text is not None and not (
+        year_text.isascii()
+        and year_text.isdigit()
+        and len(year_text) == 4
+        and first <= int(year_text) <= last
+    ):
+        abort(400, f"参数 year 应是 {first} 到 {last} 之间的年份：{year_text[:40]}")
     year = int(year_text) if year_text else None
     if kind and ref.kind and kind != ref.kind:
         return IssueRef(issue_id="-"), query  # nothing is both
