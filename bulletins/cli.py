@@ -37,7 +37,7 @@ from service.export import (
     items_csv,
 )
 from service.feed import atom_feed
-from service.intent import as_department_filter
+from service.intent import as_department_filter, issue_reference
 from service.report import GROUPINGS, report_docx
 from web.feeds import search_feed_of
 from web.figures import all_figures_csv, figures_csv, series_data, series_json
@@ -287,7 +287,8 @@ def search_command(archive: Archive, query: str, params: dict, output: str) -> N
     """检索条目：多个词同时出现（空格分隔）、A OR B、-词 或 NOT 词 排除、"完整短语"，可加筛选。
 
     有筛选条件时检索词可以省略：列出全部符合的条目，最新在前。只写一个部门名称（如 住建厅）
-    即按部门筛选；要按文字检索部门名称，请加引号（'"住建厅"'）。
+    即按部门筛选；要按文字检索部门名称，请加引号（'"住建厅"'）。写的是期号（如 2024年第37期）
+    时，另说明是哪一期、怎样打开（bulletins show）。
     """
     try:
         request = SearchRequest.from_params({"q": query, **params})
@@ -297,6 +298,10 @@ def search_command(archive: Archive, query: str, params: dict, output: str) -> N
         if filtered is not None:
             click.echo(render.department_query(query, filtered.department_name), err=True)
             request = replace(filtered, page=request.page)
+        named = issue_reference(query)
+        found = archive.reports.find_issues(named) if named is not None else []
+        if found:
+            click.echo(render.issue_query(query, found), err=True)
         if output == "csv":
             request = replace(request, page=1, limit=EXPORT_LIMIT)
         built = archive.ensure_index()

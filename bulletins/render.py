@@ -102,6 +102,16 @@ def department_query(query: str, department: str) -> str:
     )
 
 
+def issue_query(query: str, found: list[IssueSummary]) -> str:
+    """A query that names issues (2024年第37期): where they are, before the search for its words."""
+    query = query.strip()
+    if len(found) == 1:
+        shown = f"{found[0].title}：bulletins show {found[0].issue_id} 显示该期"
+    else:
+        shown = f"{len(found)} 期：bulletins issues {query} 列出这些期"
+    return f"“{query}”是期号，指{shown}；下面是按文字检索的结果"
+
+
 def checked(result: Checked) -> str:
     report = result.report
     out = [f"已修复：{result.repaired.text_zh}"] if result.repaired else []

@@ -704,6 +704,18 @@ def test_a_department_alone_is_searched_as_the_department_filter_and_said_so(run
     assert "是部门名称" not in quoted.stderr, "in quotes: the words"
 
 
+def test_a_search_for_an_issues_number_says_where_the_issues_are(runner, archive):
+    one = run(runner, "--data-dir", archive, "search", "2024年第37期")
+    several = run(runner, "--data-dir", archive, "search", "第1期", "--json")
+    words = run(runner, "--data-dir", archive, "search", "一件事")
+
+    assert "“2024年第37期”是期号，指《窗口工作周报》2024年第37期（总第508期）" in one.stderr
+    assert "bulletins show weekly-2024-09-09 显示该期" in one.stderr
+    assert "“第1期”是期号，指2 期：bulletins issues 第1期 列出这些期" in several.stderr
+    assert set(json.loads(several.stdout)) >= {"total", "hits"}, "stdout stays the search's JSON"
+    assert "期号" not in words.stderr
+
+
 @pytest.mark.parametrize("number", ["2024年第37期", "第508期", "总第508期"])
 def test_show_takes_an_issue_by_its_number(runner, archive, number):
     by_id = run(runner, "--data-dir", archive, "show", "weekly-2024-09-09")
