@@ -34,12 +34,13 @@ def width(text: str) -> int:
 
 _TOKENS = re.compile(r"[\x21-\x7e]+|\s+|.", re.S)  # an ASCII word, a space, or one character
 _NO_LINE_START = "，。、；：？！）》」』”’…"
+_NO_LINE_END = "（《「『“‘"
 _CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n\s*(?=[^\x00-\x7f])")
 
 
 def wrap(text: str, columns: int) -> list[str]:
     """Lines of at most `columns` columns: Chinese breaks between any two characters (but not
-    before a closing mark), ASCII words stay whole."""
+    before a closing mark, nor after an opening one), ASCII words stay whole."""
     lines: list[str] = []
     line = ""
     text = _CJK_BREAK.sub("", text)  # a line break inside Chinese text is no space
@@ -48,9 +49,13 @@ def wrap(text: str, columns: int) -> list[str]:
             if line:
                 line += " "
             continue
-        if line and width(line.rstrip() + token) > columns and token[0] not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line = ""
+        if line and width(line + token) > columns and token[0] not in _NO_LINE_START:
+            kept = line.rstrip()
+            carried = ""
+            while len(kept) > 1 and kept[-1] in _NO_LINE_END:  # an opening mark goes with its word
+                kept, carried = kept[:-1], kept[-1] + carried
+            lines.append(kept)
+            line = carried
         line += token
     if line.strip():
         lines.append(line.rstrip())
