@@ -699,9 +699,17 @@ def test_quick_ranges_end_today_and_a_year_is_the_calendar_year(client):
 
 def test_a_month_picked_is_that_months_range(client):
     doc = page(client, "/search?q=一件事")
-    months = [o.attrs["value"] for o in doc.find("form", cls="month").find_all("option")]
+    options = doc.find("form", cls="month").find_all("option")
+    months = [o.attrs["value"] for o in options[1:]]
 
+    assert options[0].attrs["value"] == "" and options[0].words == "选择月份"
+    assert not any("selected" in o.attrs for o in options), "no month is shown as chosen"
     assert months[0] == "2025-06" and "2024-09" in months and months == sorted(months, reverse=True)
+    chosen = page(client, "/search?q=一件事&from=2024-09-01&to=2024-09-30").find("form", cls="month")
+    assert [o.attrs["value"] for o in chosen.find_all("option") if "selected" in o.attrs] == ["2024-09"]
+    unchosen = client.get("/search?q=一件事&kind=weekly&month=")
+    assert unchosen.status_code == 302
+    assert query_of(unchosen.headers["Location"]) == {"q": "一件事", "kind": "weekly"}
     response = client.get("/search?q=一件事&month=2024-02&page=3")
     assert response.status_code == 302
     assert query_of(response.headers["Location"]) == {

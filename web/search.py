@@ -367,6 +367,8 @@ def month_target() -> str | None:
     if value is None:
         return None
     args = {k: v for k, v in request.args.items() if k not in ("month", "page")}
+    if not value:  # 查看 with no month chosen: the search as it was
+        return search_href(args)
     try:
         year, month = (int(part) for part in value.split("-"))
         start, end = date(year, month, 1), date(year, month, monthrange(year, month)[1])
