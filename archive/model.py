@@ -303,6 +303,11 @@ class Source:
     file: str
     sha256: str
 
+    @property
+    def name(self) -> str:
+        """The file's name without its folders (written on Windows or not)."""
+        return self.file.replace("\\", "/").rsplit("/", 1)[-1]
+
     def to_json(self) -> dict:
         return {"file": self.file, "sha256": self.sha256}
 

@@ -229,20 +229,8 @@ def show(archive: Archive, name: str, output: str) -> None:
     weekly-2024-09-09/v2/s2-3 是第二版的一条；不写版本的条目指第一版的那一条，按更正后的样子显示。
     """
     store = archive.store
-    parsed = parse_ref(name)
-    if parsed is None or (parsed[1:] == (None, None) and not store.versions(parsed[0])):
-        found = issue_by_reference(archive, name)
-        parsed = (found, None, None) if found else parsed
-    if parsed is None:
-        raise click.BadParameter(
-            f"“{name}”不是一期或一条的编号：可写 weekly-2024-09-09、weekly-2024-09-09/s2-3、"
-            "weekly-2024-09-09/v2/s2-3，或期号 2024年第37期",
-            param_hint="编号或期号",
-        )
-    issue_id, version, anchor = parsed
+    issue_id, version, anchor = resolve(archive, name)
     known = store.versions(issue_id)
-    if not known:
-        raise click.ClickException(f"档案中没有“{issue_id}”这一期；`bulletins issues` 列出各期")
     if anchor is None:
         view = store.issue_view(issue_id, version)
         if view is None:
@@ -263,6 +251,66 @@ def show(archive: Archive, name: str, output: str) -> None:
     else:
         click.echo(render.item(followed, link_of(archive)))
         note_loopback(archive)
+
+
+def resolve(archive: Archive, name: str) -> tuple[str, int | None, str | None]:
+    """(issue_id, version, anchor) of an issue, a version or an item as the user names it (an
+    id, or an issue's number: 2024年第37期); a clear error for a name of nothing stored."""
+    store = archive.store
+    parsed = parse_ref(name)
+    if parsed is None or (parsed[1:] == (None, None) and not store.versions(parsed[0])):
+        found = issue_by_reference(archive, name)
+        parsed = (found, None, None) if found else parsed
+    if parsed is None:
+        raise click.BadParameter(
+            f"“{name}”不是一期或一条的编号：可写 weekly-2024-09-09、weekly-2024-09-09/s2-3、"
+            "weekly-2024-09-09/v2/s2-3，或期号 2024年第37期",
+            param_hint="编号或期号",
+        )
+    if not store.versions(parsed[0]):
+        raise click.ClickException(f"档案中没有“{parsed[0]}”这一期；`bulletins issues` 列出各期")
+    return parsed
+
+
+@main.command()
+@click.argument("name", metavar="编号或期号")
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    metavar="文件",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="写到这个文件（默认以原文件名写在当前文件夹，不覆盖已有文件）；写 - 则输出到标准输出。",
+)
+@click.pass_obj
+def original(archive: Archive, name: str, target: Path | None) -> None:
+    """取出一期收录时的原文件，原样写出（网页上的“下载”）。
+
+    weekly-2024-09-09（或期号 2024年第37期）是现行版本的文件；更正过的一期，
+    weekly-2024-09-09/v1 是第一版的文件。
+    """
+    issue_id, version, anchor = resolve(archive, name)
+    if anchor is not None:
+        raise click.BadParameter(
+            f"原文件属于一期，不属于一条：写 {issue_id}" + (f"/v{version}" if version else ""),
+            param_hint="编号或期号",
+        )
+    view = archive.store.issue_view(issue_id, version)
+    if view is None:
+        last = archive.store.versions(issue_id)[-1].version
+        raise click.ClickException(f"{issue_id} 只有第1至第{last}版")
+    source = view.issue.source
+    data = archive.store.originals.read(source.sha256) if source else None
+    if data is None:
+        raise click.ClickException(f"{view.issue.title}的原文件没有保存在档案中：重新导入该文件即可。")
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)  # the bytes as they are (a PDF, a GBK text)
+        return
+    path = target or Path(source.name)
+    if target is None and path.exists():
+        raise click.ClickException(f"{path} 已存在：用 -o 指定要写的文件")
+    path.write_bytes(data)
+    click.echo(f"已写出 {path}（{len(data)} 字节，第{view.issue.version}版：{source.name}）")
 
 
 def issue_by_reference(archive: Archive, name: str) -> str | None:

@@ -21,7 +21,7 @@ from bulletins.cli import main
 from indexer.index import SearchIndex
 
 from brief import HIT_KEYS, ISSUE_KEYS, ITEM_KEYS, NEWEST_FIRST
-from bulletingen import INSERTED, INSERTED_ISSUE, REMOVED_ISSUE, write_corrections
+from bulletingen import CHANGES, INSERTED, INSERTED_ISSUE, REMOVED_ISSUE, weekly, write_corrections
 from dom import HOST
 
 SERVE_ROOT = "http://127.0.0.1:8080"  # where `serve` listens by default: the CLI's links without --base-url
@@ -326,6 +326,40 @@ def test_show_of_a_version_or_item_that_is_not_there_is_a_clear_error(
     result = runner.invoke(main, ["--data-dir", str(corrected_archive), "show", ref])
 
     assert result.exit_code != 0 and says in result.output
+
+
+def test_original_writes_each_version_s_file_as_it_was_received(
+    runner, corrected_archive, tmp_path, monkeypatch
+):
+    first = weekly(0)[1].encode("utf-8")  # INSERTED_ISSUE, then corrected by CHANGES[0]
+    corrected = CHANGES[0](weekly(0)[1]).encode("utf-8")
+    data = str(corrected_archive)
+
+    v1 = tmp_path / "v1.txt"
+    said = run(runner, "--data-dir", data, "original", f"{INSERTED_ISSUE}/v1", "-o", str(v1))
+    assert v1.read_bytes() == first
+    assert said.stdout.startswith(f"已写出 {v1}") and "第1版：week-0.txt" in said.stdout
+    current = run(runner, "--data-dir", data, "original", INSERTED_ISSUE, "-o", "-")
+    assert current.stdout_bytes == corrected
+    monkeypatch.chdir(tmp_path)
+    assert run(runner, "--data-dir", data, "original", f"{INSERTED_ISSUE}/v1").exit_code == 0
+    assert (tmp_path / "week-0.txt").read_bytes() == first, "under its own name, here"
+    again = runner.invoke(main, ["--data-dir", data, "original", f"{INSERTED_ISSUE}/v1"])
+    assert again.exit_code != 0 and "已存在" in again.output, "nothing is overwritten"
+
+
+@pytest.mark.parametrize(
+    ("ref", "says"),
+    [
+        (f"{INSERTED_ISSUE}/v3", "只有第1至第2版"),
+        (f"{INSERTED_ISSUE}/v1/s1-2", "原文件属于一期"),
+        ("weekly-1999-01-04", "档案中没有"),
+    ],
+)
+def test_original_of_what_is_not_there_is_a_clear_error(runner, corrected_archive, ref, says):
+    result = runner.invoke(main, ["--data-dir", str(corrected_archive), "original", ref, "-o", "-"])
+
+    assert result.exit_code != 0 and says in result.output and "Traceback" not in result.output
 
 
 # --- departments ----------------------------------------------------------------

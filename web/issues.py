@@ -264,17 +264,13 @@ def original_of(view: VersionedIssue) -> dict | None:
         pdf = is_pdf(file.read(1024))
     version = None if view.is_current else issue.version
     return {
-        "name": file_name(source.file),
+        "name": source.name,
         "pdf": pdf,
         "view": url_for("issues.original", issue_id=issue.issue_id, version=version),
         "download": url_for(
             "issues.original", issue_id=issue.issue_id, version=version, download=1
         ),
     }
-
-
-def file_name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 @bp.get("/issues/<issue_id>/v<int(min=1):version>/original")
@@ -287,7 +283,7 @@ def original(issue_id: str, version: int | None = None):
     data = get_store().originals.read(issue.source.sha256) if issue.source else None
     if data is None:
         abort(404, f"{issue.title}的原文件没有保存在档案中：重新导入该文件即可。")
-    name = file_name(issue.source.file)
+    name = issue.source.name
     pdf = is_pdf(data)
     if request.args.get("download"):
         mimetype = "application/pdf" if pdf else "application/octet-stream"
