@@ -26,7 +26,7 @@ from archive.lookup import IssueRef, parse_reference
 from archive.model import parse_ref
 from archive.schema import SchemaError
 from indexer.query import QueryError
-from indexer.search import MAX_PAGE, YEARS, SearchRequest
+from indexer.search import MAX_PAGE, YEARS, SearchRequest, UnknownDepartment
 from service.archive import Archive
 from service.config import BASE_URL_ENV, DATA_ENV, DEFAULT_DATA_DIR, Config, ConfigError
 from service.export import (
@@ -501,7 +501,9 @@ def figures(archive: Archive, series: str | None, dept: str | None, output: str)
     department = None
     if dept:
         found = gazetteer().resolve(dept)
-        department = found.short_name if found else dept
+        if found is None:
+            raise click.UsageError(str(UnknownDepartment(dept)))
+        department = found.short_name
     data = series_data(store, series, department)
     if output == "csv":
         click.echo(figures_csv(data["points"] or data["latest"], data["flags"], link), nl=False)

@@ -58,6 +58,9 @@ def test_figures_text_and_an_unknown_series(runner, indexed_archive):
     assert [line.split()[1] for line in points.output.splitlines()] == ["455", "537", "578"]
     unknown = run(runner, indexed_archive, "figures", "no-such")
     assert unknown.exit_code == 1 and "没有数列“no-such”" in unknown.output
+    nobody = run(runner, indexed_archive, "figures", "assessment-rank", "--dept", "住建委")
+    assert nobody.exit_code == 2 and "未知部门：住建委" in nobody.output
+    assert "住房城乡建设厅" in nobody.output
 
 
 def test_report_writes_the_word_document_of_chosen_items_with_links_on_the_base_url(

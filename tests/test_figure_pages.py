@@ -96,6 +96,16 @@ def test_unknown_series_and_bad_parameters(client, url, status):
     assert client.get(url).status_code == status
 
 
+def test_a_department_that_is_none_gets_its_suggestions(client):
+    """As on the search: 400, the nearest departments as links, and in the JSON."""
+    page = client.get("/figures/assessment-score?dept=住建委")
+    assert page.status_code == 400
+    assert "住房城乡建设厅" in page.get_data(as_text=True)
+    error = client.get("/api/figures/assessment-score?dept=住建委").get_json()["error"]
+    assert error["status"] == 400
+    assert "住房城乡建设厅" in [s["name"] for s in error["suggestions"]]
+
+
 def test_a_misprinted_value_is_flagged_on_the_page_and_kept(corpus_dir, tmp_path):
     """Five weeks of 综窗 counts, one misprinted 100x: it is drawn apart and marked, not dropped."""
     text = (corpus_dir / "2024-weekly-37.txt").read_text("utf-8")

@@ -16,6 +16,7 @@ from archive.departments import gazetteer
 from archive.figure_store import FigurePoint
 from archive.figures import SERIES_BY_KEY, TOPICS, Series, flag_outliers
 from archive.store import Store
+from indexer.search import UnknownDepartment
 
 from .context import absolute, get_store
 from .filters import cn_date, cn_span
@@ -76,7 +77,9 @@ def department_param() -> str | None:
     if len(name) > 100:
         abort(400, "参数 dept 过长：最多 100 个字符")
     found = gazetteer().resolve(name)
-    return found.short_name if found else name
+    if found is None:  # as the search's dept= does: a 400 with the departments it may mean
+        raise UnknownDepartment(name)
+    return found.short_name
 
 
 @bp.get("/figures/")
