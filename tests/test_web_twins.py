@@ -134,7 +134,9 @@ def test_the_imports_csv_lists_the_files_stored(client):
     record = api(client, "/api/imports")
     _, *rows = csv_rows(get(client, "/imports.csv", content_type="text/csv").get_data(True))
 
-    assert [(row[0], row[3]) for row in rows] == [("已导入", s["issue_id"]) for s in record["sources"]]
+    assert [(row[0], row[3]) for row in rows] == [
+        ("已导入", s["issue_id"]) for s in record["sources"]
+    ]
     assert {row[4] for row in rows} == {f"{HOST}/issues/{s['issue_id']}" for s in record["sources"]}
 
 
@@ -155,8 +157,8 @@ def test_an_error_page_names_no_twin(client):
     response = client.get("/issues/weekly-1999-01-04")
 
     assert response.status_code == 404 and "Link" not in response.headers
-    assert not page(client, "/issues/weekly-1999-01-04", 404).find("footer", cls="site").find_all(
-        "a"
+    assert (
+        not page(client, "/issues/weekly-1999-01-04", 404).find("footer", cls="site").find_all("a")
     )
 
 
@@ -165,3 +167,31 @@ def test_the_twin_of_an_issue_is_its_json(client):
 
     [twin] = [a for a in doc.find("footer", cls="site").find_all("a") if "type" in a.attrs]
     assert api(client, twin.attrs["href"])["issue_id"] == WEEKLY_01
+
+
+@pytest.mark.parametrize("base", [None, "https://bulletins.example.gov.cn/archive"])
+def test_served_under_a_prefix_every_absolute_link_has_the_prefix_once(indexed_archive, base):
+    """Behind a proxy at /bulletins/: links copied from pages, CSVs and feeds lead back into the app,
+    with its prefix when they are on the request's root, on the base URL (the app's root) alone
+    when one is set: never the prefix twice, never without it."""
+    app = create_app(Config.load(indexed_archive, base_url=base))
+    root = base or "http://intranet.example/bulletins"
+    try:
+        client = app.test_client()
+
+        def links(url: str) -> list[str]:
+            text = client.get(url, base_url="http://intranet.example/bulletins").get_data(
+                as_text=True
+            )
+            return re.findall(r"https?://[^\s\"'<>,]+", text)
+
+        for url in ("/issues.csv", "/search.csv?q=一件事", "/departments/自然资源厅.csv",
+                    f"/issues/{WEEKLY_37}", "/search.atom?q=一件事", "/figures/window-accept.csv"):  # fmt: skip
+            found = [link for link in links(url) if "example" in link and "w3.org" not in link]
+            assert found, url
+            assert all(link.startswith(root + "/") for link in found), (url, found[:3])
+            assert not any(
+                "/bulletins/bulletins" in link or "/archive/bulletins" in link for link in found
+            ), url
+    finally:
+        archive_of(app).close()

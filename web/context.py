@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 
 from archive.reports import Reports
 from archive.store import Store
@@ -29,9 +29,15 @@ def config() -> Config:
 
 
 def absolute(path: str) -> str:
-    """An absolute link to a path of this app (as url_for gives it): on the configured base
-    URL, else on the host this request came to."""
-    return config().absolute(path, request.host_url)
+    """An absolute link to a path within this app ("/items/…", as the model's URLs are: without
+    the prefix the app may be served under). The configured base URL is the app's public root;
+    without one, the root this request came to (its host and the prefix, request.url_root)."""
+    return config().absolute(path, request.url_root)
+
+
+def absolute_url_for(endpoint: str, **values) -> str:
+    """`absolute` of an endpoint's URL (url_for's, less the prefix it adds)."""
+    return absolute(url_for(endpoint, **values)[len(request.script_root) :])
 
 
 def link_note() -> str | None:

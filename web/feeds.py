@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 
 from archive.model import Issue
 from archive.store import Store
@@ -19,7 +19,7 @@ from indexer.index import SearchIndex
 from indexer.search import SearchRequest, search
 from service.feed import Feed, FeedEntry, atom_feed
 
-from .context import absolute, config, get_index, get_store
+from .context import absolute, absolute_url_for, config, get_index, get_store
 from .reports import search_filters
 
 bp = Blueprint("feeds", __name__)
@@ -36,9 +36,9 @@ def search_feed():
         get_store(),
         get_index(),
         search_request,
-        self_link=absolute(url_for("feeds.search", **params)),
-        page_link=absolute(url_for("search.page", **params)),
-        link=lambda path: absolute(request.script_root + path),
+        self_link=absolute_url_for("feeds.search", **params),
+        page_link=absolute_url_for("search.page", **params),
+        link=absolute,
     )
     return Response(atom_feed(feed), mimetype="application/atom+xml")
 

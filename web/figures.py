@@ -182,7 +182,7 @@ def csv_all():
 
 def _links() -> Callable[[str], str]:
     """Absolute permalinks (of paths) for this request (the root worked out once: a CSV has thousands)."""
-    root = absolute(request.script_root)
+    root = absolute("")
     return lambda path: root + path
 
 

@@ -211,7 +211,7 @@ def render_issue(
         a.anchor for a in issue.attachments
     ]
     citations = {anchor: issue.citation(anchor) for anchor in anchors}
-    links = {anchor: absolute(request.script_root + issue.item_url(anchor)) for anchor in anchors}
+    links = {anchor: absolute(issue.item_url(anchor)) for anchor in anchors}
     terms, back = arrival()
     original = original_of(view)
     return render_template(

@@ -59,7 +59,7 @@ def report_from_request() -> Report:
 
 
 def _link(path: str) -> str:
-    return absolute(request.script_root + path)
+    return absolute(path)
 
 
 def build_report(
