@@ -15,6 +15,7 @@ contradict their neighbours, for display, and hides none.
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
@@ -68,7 +69,8 @@ TOPICS: dict[str, Topic] = {
         Topic("window", "省本级综窗办件", r"综窗办件|综合窗口办件"),
         Topic("overview", "总体运行情况", r"总体运行情况"),
         Topic("manual", "受理工作手册编制", r"受理(?:工作)?手册"),
-        Topic("policy", "惠企政策解读", r"惠企政策[^。]*解读"),
+        # Up to the next 惠企政策 or sentence end, not to the end of the text from every one.
+        Topic("policy", "惠企政策解读", r"惠企政策(?:(?!惠企政策)[^。])*解读"),
         Topic("assessment", "窗口考核结果", r"考核"),
     )
 }
@@ -106,7 +108,7 @@ SERIES_BY_KEY = {s.key: s for s in SERIES}
 UNITS: dict[str, tuple[str, bool]] = {
     "件": (r"件(?!次)", True),
     "件次": (r"件?次", True),
-    "人次": (r"人\s*（?\s*次\s*）?", True),
+    "人次": (r"人\s*+（?\s*+次\s*+）?", True),
     "个": (r"个", True),
     "项": (r"项", True),
     "%": (r"[%％]", False),
@@ -252,8 +254,9 @@ def _figure_pattern(series: Series) -> re.Pattern[str]:
     """The series' words, then a number (万 or 亿 may scale it), then its unit."""
     unit_pattern, scalable = UNITS[series.unit]
     scale = r"(?P<scale>万|亿)?" if scalable else r"(?P<scale>)"
+    # \s*+ gives back no space: a run of spaces after a label is read once, not once per split.
     return re.compile(
-        rf"(?:{series.label})\s*(?:为|达|共|共计|达到)?\s*{_NUMBER}\s*{scale}\s*(?:{unit_pattern})"
+        rf"(?:{series.label})\s*+(?:为|达|共|共计|达到)?\s*+{_NUMBER}\s*+{scale}\s*+(?:{unit_pattern})"
     )
 
 
@@ -300,7 +303,8 @@ def _value(number: str, scale: str) -> float | None:
         exact = Decimal(number.replace(",", "")) * _SCALE[scale]
     except InvalidOperation:
         return None
-    return float(exact)
+    value = float(exact)
+    return value if math.isfinite(value) else None  # 400 digits are inf: no figure, and no JSON
 
 
 # -- figures of the assessment tables ---------------------------------------

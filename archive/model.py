@@ -298,10 +298,20 @@ class Footer:
 
 @dataclass
 class Source:
-    """The file an issue was read from (not part of its identity)."""
+    """The file an issue was read from (not part of its identity).
+
+    `file` is where the server read it (the store's key); what is shown is
+    `shown`: the path below the folder it was ingested from, or its name. A
+    page or an API never shows where the server keeps its files.
+    """
 
     file: str
     sha256: str
+    relative: str | None = None  # below the folder it was ingested from, when recorded
+
+    @property
+    def shown(self) -> str:
+        return self.relative or shown_name(self.file)
 
     @property
     def name(self) -> str:
@@ -309,7 +319,12 @@ class Source:
         return self.file.replace("\\", "/").rsplit("/", 1)[-1]
 
     def to_json(self) -> dict:
-        return {"file": self.file, "sha256": self.sha256}
+        return {"file": self.shown, "sha256": self.sha256}
+
+
+def shown_name(path: str) -> str:
+    """What a file recorded without the folder it came from is shown as: its name."""
+    return path.rsplit("/", 1)[-1]
 
 
 @dataclass

@@ -34,10 +34,16 @@ from .repair import (
 class ParseError(ValueError):
     """The text is not a bulletin, or not one that can be identified (`problem` says which)."""
 
-    def __init__(self, code: str) -> None:
-        self.problem = Problem(code)
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.problem = Problem(code, detail)
         super().__init__(self.problem.english)
 
+
+# A bulletin is 2-4 thousand characters of text, its longest item under a thousand. Past these
+# limits (far past any bulletin) a file is not one, and reading it on would cost every later
+# step (departments, the index, each snippet of a search) time in proportion.
+MAX_TEXT = 200_000
+MAX_ITEM = 20_000
 
 _MONTHLY_OVERVIEW = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:份)?总体运行情况")
 _QUOTES = str.maketrans({'"': None, "「": "“", "」": "”", "『": "“", "』": "”"})
@@ -45,6 +51,8 @@ _QUOTES = str.maketrans({'"': None, "「": "“", "」": "”", "『": "“", "�
 
 def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
     """Text of one bulletin (as extracted) -> Issue with dates and departments."""
+    if len(text) > MAX_TEXT:
+        raise ParseError("text_too_long", f"{len(text):,} characters > {MAX_TEXT:,}")
     paged = paged_lines(text)
     lines = [line for _, line in paged]
     pages = [page for page, _ in paged] if "\f" in text else [None] * len(paged)
@@ -64,6 +72,10 @@ def parse(text: str, *, departments: Gazetteer | None = None) -> Issue:
     issue.sections = sections
     issue.attachments = body.attachments
     issue.footer = body.footer
+    for _, item in issue.walk_items():
+        if len(item.text) > MAX_ITEM:
+            detail = f"{item.anchor}: {len(item.text):,} characters > {MAX_ITEM:,}"
+            raise ParseError("item_too_long", detail)
     _annotate(issue, departments or gazetteer())
     return issue
 
@@ -226,7 +238,7 @@ class _Body:
             section.title += line
             section.name = section_name(section.title)
             return True
-        if "\t" in line or grammar.TABLE_HEADER.match(line) or grammar.TABLE_ROW.match(line):
+        if "\t" in line or grammar.TABLE_HEADER.match(line) or grammar.table_row(line):
             return False
         self.attachments[-1].title += line
         return True
@@ -347,7 +359,7 @@ class _Body:
 
     def _attachment_line(self, line: str) -> None:
         attachment = self.attachments[-1]
-        row = grammar.TABLE_ROW.match(line)
+        row = grammar.table_row(line)
         # The first header names the columns; a repeated one (the table goes on over a
         # page) is kept as a line, where it used to replace the first.
         if grammar.TABLE_HEADER.match(line) and not attachment.columns:
@@ -355,7 +367,7 @@ class _Body:
                 re.sub(r"\s+", "", c) for c in re.split(r"\t+|\s{2,}", line) if c.strip()
             ]
         elif row:
-            attachment.rows.append(_row(row))
+            attachment.rows.append(_row(row, attachment.number))
         elif not attachment.title and "\t" not in line:
             attachment.title = line
         else:
@@ -406,19 +418,27 @@ def _label_text(style: str, raw: str) -> str:
     return f"（{raw}）"
 
 
-def _number(text: str | None) -> float | None:
-    return float(text) if text not in (None, "") else None
+# Digits a table's number may have: a score or a count has a few; past this a float keeps
+# neither its value (400 digits are `inf`, which no JSON can hold) nor its meaning.
+MAX_DIGITS = 15
 
 
-def _row(m: re.Match[str]) -> AttachmentRow:
+def _number(text: str, where: str) -> float:
+    if len(text.lstrip("-").replace(".", "")) > MAX_DIGITS:
+        raise ParseError("number_out_of_range", f"{where}: {text[:16]}… ({len(text)} chars)")
+    return float(text)
+
+
+def _row(row: grammar.TableRow, attachment: int) -> AttachmentRow:
+    where = f"附件{attachment} {row.name.strip()[:20]}"
     return AttachmentRow(
-        seq=int(m["seq"]) if m["seq"] else None,
-        name=m["name"].strip(),
+        seq=int(row.seq) if row.seq else None,
+        name=row.name.strip(),
         department=None,
-        base=_number(m["base"]),
-        deduction=_number(m["deduction"]),
-        bonus=_number(m["bonus"]),
-        score=_number(m["score"]),
+        base=_number(row.base, where),
+        deduction=_number(row.deduction, where),
+        bonus=_number(row.bonus, where),
+        score=_number(row.score, where),
     )
 
 

@@ -16,6 +16,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unsupported file type {detail}: only .pdf and .txt files are read",
         "不支持的文件类型 {detail}：只能导入 .pdf 和 .txt 文件",
     ),
+    "not_a_file": (
+        "not a regular file ({detail}): only files are read",
+        "不是普通文件（{detail}）：只能导入文件",
+    ),
     "empty": ("the file is empty", "文件是空的"),
     "too_large": (
         "the file is too large ({detail}): a bulletin is far smaller, is this the right file?",
@@ -46,6 +50,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the text is in no known encoding (UTF-8, UTF-16, UTF-32, GB18030)",
         "无法识别文本编码（支持 UTF-8、UTF-16、UTF-32、GB18030）",
     ),
+    "too_slow": (
+        "reading it took longer than {detail}: a bulletin reads in a second or two, "
+        "the file is damaged or not a bulletin",
+        "读取超过 {detail} 仍未完成：一期简报一两秒即可读完，文件可能已损坏或不是简报",
+    ),
+    "too_much_memory": (
+        "reading it needed more than {detail} of memory: a bulletin needs far less, "
+        "the file is damaged or not a bulletin",
+        "读取所需内存超过 {detail}：一期简报远用不了这么多，文件可能已损坏或不是简报",
+    ),
+    "crashed": (
+        "the reader stopped on it ({detail}): the file is damaged or not a bulletin",
+        "读取程序在此文件上中止（{detail}）：文件可能已损坏或不是简报",
+    ),
+    "text_too_long": (
+        "the text is too long for a bulletin ({detail}): is this the right file?",
+        "文字过长，不像一期简报（{detail}）：请确认是否选错了文件",
+    ),
+    "item_too_long": (
+        "an item is too long for a bulletin ({detail}): is this the right file?",
+        "有一个条目过长，不像简报中的条目（{detail}）：请确认是否选错了文件",
+    ),
+    "number_out_of_range": (
+        "a number in a table is out of range ({detail}): the table is damaged",
+        "附件表格中有数字超出范围（{detail}）：表格已损坏",
+    ),
     "no_text": ("not a bulletin: the document has no text", "不是简报：文档没有文字"),
     "no_sections": (
         "not a bulletin: no numbered section (一、…) found",
@@ -62,6 +92,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store_error": (
         "the archive could not store it ({detail}); what was stored before is unchanged",
         "档案库无法保存（{detail}）；此前已保存的内容不受影响",
+    ),
+    "store_readonly": (
+        "the archive {detail} is read-only: storing needs write access to it and its folder",
+        "档案库 {detail} 是只读的：保存需要对它及其所在文件夹有写权限",
     ),
     "duplicate": (
         "the same bulletin as {detail}: kept once",

@@ -8,7 +8,6 @@ API returns it and the CLI prints it, so the two cannot drift. URLs come from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .departments import Department
 from .figure_store import FigurePoint
@@ -21,6 +20,7 @@ from .model import (
     issue_url,
     item_id,
     item_url,
+    shown_name,
 )
 from .problems import Problem
 
@@ -29,16 +29,21 @@ from .problems import Problem
 class SourceRecord:
     """A file that was ingested, and the issue it gave."""
 
-    path: str
+    path: str  # where the server read it: the key, never shown
     sha256: str
     size: int
     ingested_at: str
     issue_id: str | None
+    name: str | None = None  # below the folder it was ingested from (see model.Source)
+
+    @property
+    def shown(self) -> str:
+        return self.name or shown_name(self.path)
 
     def to_json(self) -> dict:
         return {
-            "path": self.path,
-            "file": Path(self.path).name,
+            "path": self.shown,
+            "file": shown_name(self.shown),
             "sha256": self.sha256,
             "size": self.size,
             "ingested_at": self.ingested_at,
@@ -50,16 +55,21 @@ class SourceRecord:
 class ProblemRecord:
     """A file whose last ingest did not store it, and why (kept until the file ingests cleanly)."""
 
-    path: str
+    path: str  # where the server read it: the key, never shown
     sha256: str | None
     size: int | None
     seen_at: str
     problem: Problem
+    name: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.name or shown_name(self.path)
 
     def to_json(self) -> dict:
         return {
-            "path": self.path,
-            "file": Path(self.path).name,
+            "path": self.shown,
+            "file": shown_name(self.shown),
             "sha256": self.sha256,
             "size": self.size,
             "seen_at": self.seen_at,

@@ -51,6 +51,7 @@ class Reports:
                 size=r["size"],
                 seen_at=r["seen_at"],
                 problem=Problem(r["code"], r["detail"] or ""),
+                name=r["name"],
             )
             for r in rows
         ]
@@ -93,7 +94,8 @@ class Reports:
         self, where: str, params: list, order: str = "DESC", limit: int = -1
     ) -> list[IssueSummary]:
         rows = self.db.query(
-            f"""SELECT i.*, (SELECT count(*) FROM items WHERE items.issue_id = i.issue_id) AS n
+            f"""SELECT i.*, (SELECT count(*) FROM items WHERE items.issue_id = i.issue_id) AS n,
+                       (SELECT name FROM sources WHERE sources.path = i.source_path) AS source_name
                 FROM issues i WHERE {where}
                 ORDER BY coalesce(period_start, published) {order}, issue_id {order} LIMIT ?""",
             [*params, limit],
@@ -109,7 +111,7 @@ class Reports:
                 published=r["published"],
                 title=r["title"],
                 items=r["n"],
-                source=Source(r["source_path"], r["source_sha256"]),
+                source=Source(r["source_path"], r["source_sha256"], r["source_name"]),
                 version=r["version"],
             )
             for r in rows

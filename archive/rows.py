@@ -133,7 +133,7 @@ def from_rows(rows: IssueRows) -> Issue:
         footer=Footer(row["report_to"] or "", row["send_to"] or "", row["copies"])
         if (row["report_to"] or row["send_to"] or row["copies"] is not None)
         else None,
-        source=Source(row["source_path"], row["source_sha256"]),
+        source=Source(row["source_path"], row["source_sha256"], row.get("source_name")),
         version=row.get("version") or 1,
     )
     mentions: dict[str, dict[str, int]] = {}

@@ -181,7 +181,16 @@ def _pages(db: Database) -> None:
             db[table].add_column("page", int)
 
 
-SCHEMA_VERSION = 5  # the number of steps above
+@MIGRATIONS(name="m006_file_names")
+def _file_names(db: Database) -> None:
+    """What a file is shown as (schema 6): its path below the folder it was ingested from, or its
+    name; the path where the server read it stays the key, and is never shown."""
+    for table in ("sources", "problems"):
+        if "name" not in db[table].columns_dict:
+            db[table].add_column("name", str)
+
+
+SCHEMA_VERSION = 6  # the number of steps above
 
 
 def schema_version(db: Database) -> int | None:

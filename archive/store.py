@@ -10,6 +10,7 @@ lists and reports `reports`'; this module moves rows in and out.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,23 +31,81 @@ from .rows import TABLES, IssueRows, from_rows, to_rows
 from .schema import FIGURES_STEP, SCHEMA_VERSION, SchemaError, is_current, migrate, schema_version
 
 
+# What to do about a store that cannot be read, said wherever it is found.
+RESTORE = (
+    "restore archive.db from a backup, or move it aside and ingest the bulletin files again "
+    "(bulletins ingest FOLDER); the search index is kept meanwhile"
+)
+RESTORE_ZH = (
+    "请从备份恢复 archive.db，或将其移开后重新导入简报文件（bulletins ingest 文件夹）；"
+    "检索索引在此期间保留"
+)
+
+
+class StoreError(RuntimeError):
+    """The archive file cannot be used as asked: damaged, read-only for a write. The message
+    names the file and says what to do, in English (logs, --json) and in Chinese (`chinese`)."""
+
+    def __init__(self, message: str, chinese: str = "") -> None:
+        super().__init__(message)
+        self.chinese = chinese or message
+
+
 class Store:
     """One connection to the archive file.
 
     Used by one thread at a time (the web app gives each thread its own); it
     may be closed from another thread, hence `check_same_thread=False`.
+
+    A new archive is made beside its place and linked in whole, so an
+    archive.db of zero bytes is never one this program left: it is a lost or
+    truncated store, and refused as damaged (taken for a new archive, it made
+    `check --repair` rebuild the index to nothing). A file or folder that
+    cannot be written is opened read-only (`readonly`): every read works, a
+    write raises StoreError saying so.
     """
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = Database(sqlite3.connect(path, check_same_thread=False))
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        # WAL with synchronous=NORMAL: a commit survives a crash of the program; only a power
-        # cut can lose the last commits, never corrupt the file. Spares an fsync per issue.
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        if not path.exists():
+            _create(path)
+        elif path.stat().st_size == 0:
+            raise StoreError(
+                f"{path} is empty (0 bytes): the store was lost or truncated: {RESTORE}",
+                f"{path} 是空文件（0 字节），档案库丢失或被截断：{RESTORE_ZH}",
+            )
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        # Why the store cannot be written, when it cannot: every read works regardless.
+        self.unwritable: StoreError | None = None
+        if not writable:
+            self.unwritable = StoreError(
+                f"{path} is read-only: storing needs write access to it and its folder",
+                f"{path} 是只读的：保存需要对它及其所在文件夹有写权限",
+            )
+        try:
+            self.db = Database(self._open())
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise describe(error, path) from error
+
+    @property
+    def readonly(self) -> bool:
+        return self.unwritable is not None
+
+    def _open(self) -> sqlite3.Connection:
+        """Read-write if it can be; read-only when WAL's side files cannot be made (a full disk)."""
+        if self.readonly:
+            return _connect(self.path, readonly=True)
+        try:
+            return _connect(self.path, readonly=False)
+        except sqlite3.OperationalError as error:
+            if "disk" not in str(error):  # "disk I/O error", "database or disk is full"
+                raise
+            self.unwritable = StoreError(
+                f"{self.path} cannot be written ({error}: is the disk full?)",
+                f"{self.path} 无法写入（{error}：磁盘是否已满？）",
+            )
+            return _connect(self.path, readonly=True)
 
     def close(self) -> None:
         self.db.close()
@@ -88,6 +147,14 @@ class Store:
                 f"{self.path}：档案由更新版本的 bulletins 写入（结构版本 {version}，本版本最高为 "
                 f"{SCHEMA_VERSION}）：请升级 bulletins",
             )
+        if self.readonly:
+            raise StoreError(
+                f"{self.path} was written by an older version of bulletins (schema {version}) "
+                "and cannot be written here: run a command that writes (bulletins check "
+                "--repair) once with write access to upgrade it",
+                f"{self.path} 由较早版本的 bulletins 写入（结构版本 {version}），此处又无法写入："
+                "请在有写权限时运行一次写入的命令（bulletins check --repair）以升级",
+            )
         with self._transaction():
             if FIGURES_STEP in migrate(self.db):
                 self.db.execute("DELETE FROM figures")  # read anew, whatever was there
@@ -103,6 +170,8 @@ class Store:
         DELETE would be committed before the INSERT that replaces it and a kill in
         between would leave half an issue.
         """
+        if self.readonly:
+            raise self.unwritable
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -134,8 +203,8 @@ class Store:
         """Remember why a file was not stored; what it (or another file) gave before is kept."""
         with self._transaction():
             self.db.execute(
-                """INSERT OR REPLACE INTO problems (path, sha256, size, seen_at, code, detail)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
+                """INSERT OR REPLACE INTO problems (path, sha256, size, seen_at, code, detail, name)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 [
                     record.path,
                     record.sha256,
@@ -143,6 +212,7 @@ class Store:
                     record.seen_at,
                     record.problem.code,
                     record.problem.detail,
+                    record.name,
                 ],
             )
 
@@ -157,8 +227,16 @@ class Store:
 
     def _put_source(self, source: SourceRecord) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO sources (path, sha256, size, ingested_at, issue_id) VALUES (?, ?, ?, ?, ?)",
-            [source.path, source.sha256, source.size, source.ingested_at or now(), source.issue_id],
+            """INSERT OR REPLACE INTO sources (path, sha256, size, ingested_at, issue_id, name)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [
+                source.path,
+                source.sha256,
+                source.size,
+                source.ingested_at or now(),
+                source.issue_id,
+                source.name,
+            ],
         )
 
     # -- issues -----------------------------------------------------------
@@ -292,12 +370,14 @@ class Store:
     def versions(self, issue_id: str) -> list[VersionRecord]:
         """Every version of an issue, first to current; [] when there is no such issue."""
         rows = self.db.query(
-            """SELECT issue_id, version, received_at, source_path, source_sha256, published, title,
-                      0 AS current FROM versions WHERE issue_id = ?
-               UNION ALL
-               SELECT issue_id, version, received_at, source_path, source_sha256, published, title,
-                      1 AS current FROM issues WHERE issue_id = ?
-               ORDER BY version""",
+            """SELECT v.*, s.name AS source_name FROM (
+                   SELECT issue_id, version, received_at, source_path, source_sha256, published,
+                          title, 0 AS current FROM versions WHERE issue_id = ?
+                   UNION ALL
+                   SELECT issue_id, version, received_at, source_path, source_sha256, published,
+                          title, 1 AS current FROM issues WHERE issue_id = ?
+               ) v LEFT JOIN sources s ON s.path = v.source_path
+               ORDER BY v.version""",
             [issue_id, issue_id],
         )
         return [
@@ -305,7 +385,7 @@ class Store:
                 issue_id=r["issue_id"],
                 version=r["version"],
                 received_at=r["received_at"],
-                source=Source(r["source_path"], r["source_sha256"]),
+                source=Source(r["source_path"], r["source_sha256"], r["source_name"]),
                 published=r["published"],
                 title=r["title"],
                 current=bool(r["current"]),
@@ -437,9 +517,91 @@ class Store:
 
 
 _ROWS_OF_ISSUE = {table: f"SELECT * FROM [{table}] WHERE issue_id = ?" for table in TABLES} | {
+    "issues": """SELECT i.*, s.name AS source_name FROM issues i
+                 LEFT JOIN sources s ON s.path = i.source_path WHERE i.issue_id = ?""",
     "item_departments": """SELECT d.* FROM item_departments d JOIN items i ON i.item_id = d.item_id
-                           WHERE i.issue_id = ?"""
+                           WHERE i.issue_id = ?""",
 }
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection to an existing archive; read-only ones cannot make WAL's side files, and
+    open as immutable when these are not there to read."""
+    if not readonly:
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        # WAL with synchronous=NORMAL: a commit survives a crash of the program; only a power
+        # cut can lose the last commits, never corrupt the file. Spares an fsync per issue.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:  # no -wal/-shm beside it, and none can be made
+        conn.close()
+    return sqlite3.connect(f"{uri}&immutable=1", uri=True, check_same_thread=False)
+
+
+def _create(path: Path) -> None:
+    """A new, empty archive at `path`, made beside it and linked in whole (never half made, and
+    never over one that another process has just made)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise StoreError(
+            f"cannot make the archive {path}: {reason}", f"无法建立档案库 {path}：{reason}"
+        ) from error
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    try:
+        db = Database(sqlite3.connect(temporary))
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("BEGIN IMMEDIATE")
+        migrate(db)
+        db.execute("COMMIT")
+        db.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # made meanwhile by another process: theirs is as good
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(
+            f"cannot make the archive {path}: {error}", f"无法建立档案库 {path}：{error}"
+        ) from error
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def describe(error: sqlite3.Error, path: Path) -> StoreError:
+    """What an SQLite error on the archive means for its user, and what to do."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"{path} is busy (another process is writing it): try again in a moment",
+            f"{path} 正忙（另一进程正在写入）：请稍后再试",
+        )
+    if "full" in text:
+        return StoreError(
+            f"{path}: the disk is full ({text}): free space and run the command again",
+            f"{path}：磁盘已满（{text}）：请腾出空间后再运行",
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreError(
+            f"{path} is read-only: storing needs write access to it and its folder",
+            f"{path} 是只读的：保存需要对它及其所在文件夹有写权限",
+        )
+    if "I/O error" in text:
+        return StoreError(
+            f"{path} could not be read or written ({text}): check the disk, then run the command again",
+            f"{path} 无法读写（{text}）：请检查磁盘后再运行",
+        )
+    return StoreError(
+        f"{path} is damaged ({text}): {RESTORE}", f"{path} 已损坏（{text}）：{RESTORE_ZH}"
+    )
 
 
 def now() -> str:

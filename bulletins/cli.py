@@ -9,6 +9,7 @@ gives (its stable English codes kept), or with --csv as the web's .csv twins.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,9 +26,12 @@ from archive.ingest import Outcome, collect
 from archive.lookup import IssueRef, parse_reference
 from archive.model import parse_ref
 from archive.schema import SchemaError
+from archive.store import StoreError, describe
+from indexer.index import EmptyStore
 from indexer.query import QueryError
 from indexer.search import MAX_PAGE, YEARS, SearchRequest, UnknownDepartment
-from service.archive import Archive
+from indexer.writelock import IndexBusy
+from service.archive import Archive, SyncFailed
 from service.config import BASE_URL_ENV, DATA_ENV, DEFAULT_DATA_DIR, Config, ConfigError
 from service.export import (
     EXPORT_LIMIT,
@@ -52,13 +56,27 @@ PROGRESS_THRESHOLD = 5  # files; fewer are ingested without a progress bar
 
 
 class Commands(Group):
-    """The command group; an archive this version cannot open is a clear error, not a traceback."""
+    """The command group: an archive this version cannot open, a damaged or read-only store, an
+    index another process keeps locked are each a sentence saying what to do, not a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except SchemaError as error:
+        except (SchemaError, StoreError, SyncFailed, IndexBusy, EmptyStore) as error:
             raise click.ClickException(error.chinese) from None
+        except sqlite3.DatabaseError as error:
+            archive = ctx.obj if isinstance(ctx.obj, Archive) else None
+            path = archive.config.db_path if archive else Path("archive.db")
+            raise click.ClickException(describe(error, path).chinese) from None
+
+
+def said_waiting(config: Config) -> Callable[[str], None]:
+    """What a command says on stderr when it must wait for another process writing the index."""
+
+    def say(holder: str) -> None:
+        click.echo(render.waiting(holder, config.lock_timeout), err=True)
+
+    return say
 
 
 def echo_json(data) -> None:
@@ -92,7 +110,7 @@ def main(ctx: click.Context, data_dir: Path, base_url: str | None) -> None:
         config = Config.load(data_dir, base_url=base_url)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    archive = Archive(config)
+    archive = Archive(config, waiting=said_waiting(config))
     ctx.call_on_close(archive.close)
     ctx.obj = archive
 
@@ -123,7 +141,7 @@ def ingest(archive: Archive, paths: tuple[Path, ...], output: str) -> None:
         raise click.ClickException("所给路径中没有 .pdf 或 .txt 文件")
     shown = output == "text" and len(files) >= PROGRESS_THRESHOLD
     with progress(len(files), shown) as tick:
-        report = archive.ingest(files, progress=tick)
+        report = archive.ingest(paths, progress=tick)
     if output == "json":
         echo_json(report.to_json())
     else:
@@ -131,6 +149,8 @@ def ingest(archive: Archive, paths: tuple[Path, ...], output: str) -> None:
             click.echo(render.outcome(outcome), err=outcome.status == "failed")
         click.echo(render.ingest_summary(report))
         click.echo(render.archive_totals(archive.reports.totals(), archive.config.data_dir))
+    if report.index_error:
+        click.echo(f"错误：{report.index_error.chinese}", err=True)
     if not report.ok:
         sys.exit(1)
 
@@ -401,15 +421,23 @@ def serve(
 
     config = archive.config
     config = replace(config, host=host or config.host, port=port or config.port)
-    first_run = archive.is_empty() and corpus.is_dir()
-    if first_run:
-        click.echo(render.first_run(corpus, config.data_dir), err=True)
-    report = archive.bootstrap(corpus)
-    for outcome in report.outcomes:
-        if outcome.status == "failed":
-            click.echo(f"  失败：{outcome.message_zh}", err=True)
-    if first_run:
-        click.echo(render.archive_totals(archive.reports.totals(), config.data_dir), err=True)
+    first_run = False
+    try:
+        first_run = archive.is_empty() and corpus.is_dir() and not archive.store.readonly
+        if first_run:
+            click.echo(render.first_run(corpus, config.data_dir), err=True)
+        report = archive.bootstrap(corpus)
+    except (StoreError, sqlite3.DatabaseError) as error:
+        problem = error if isinstance(error, StoreError) else describe(error, config.db_path)
+        click.echo(render.serving_without_store(problem.chinese), err=True)
+    else:
+        for outcome in report.outcomes:
+            if outcome.status == "failed":
+                click.echo(f"  失败：{outcome.message_zh}", err=True)
+        if report.index_error:
+            click.echo(f"警告：仍用上次完好的索引服务：{report.index_error.chinese}", err=True)
+        if first_run:
+            click.echo(render.archive_totals(archive.reports.totals(), config.data_dir), err=True)
     archive.close()  # the app opens its own, in each server process
     app = create_app(config)
     click.echo(render.serving(config), err=True)

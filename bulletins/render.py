@@ -25,6 +25,7 @@ from archive.records import (
     VersionedIssue,
 )
 from indexer.search import SearchResult
+from indexer.writelock import holder_in_chinese
 from service.archive import Checked, IngestReport
 from service.config import Config
 
@@ -87,6 +88,18 @@ def serving(config: Config) -> str:
     return line
 
 
+def waiting(holder: str, timeout: float) -> str:
+    """Said when a write must wait for another process writing the index."""
+    return f"正在等待检索索引：{holder_in_chinese(holder)}正在写入（最多等待 {timeout:g} 秒）"
+
+
+def serving_without_store(problem: str) -> str:
+    return (
+        f"警告：{problem}\n警告：仍然启动：检索使用已有的索引；需要读取档案库的页面"
+        "在恢复前回答 503"
+    )
+
+
 def index_built(issues: int) -> str:
     return f"检索索引缺失或由其他版本建立：已重建（{issues} 期）"
 
@@ -116,9 +129,10 @@ def checked(result: Checked) -> str:
     report = result.report
     out = [f"已修复：{result.repaired.text_zh}"] if result.repaired else []
     documents = "-" if report.documents is None else report.documents
-    out.append(f"档案：{report.issues} 期、{report.items} 条；索引：{documents} 条")
+    store = "无法读取" if report.issues is None else f"{report.issues} 期、{report.items} 条"
+    out.append(f"档案：{store}；索引：{documents} 条")
     out.extend(
-        f"问题：{f.message_zh or f.message}\n  修复：{f.fix}" for f in report.findings
+        f"问题：{f.message_zh or f.message}\n  修复：{f.fix_zh or f.fix}" for f in report.findings
     )
     out.append("正常：索引与档案一致" if report.ok else "有问题")
     return "\n".join(out)
@@ -181,7 +195,7 @@ def _versions_line(view: VersionedIssue) -> str:
     shown = view.issue.version
     state = "现行" if view.is_current else f"更正前，现行为第{view.current.version}版"
     others = "  ".join(
-        f"v{v.version} {(v.received_at or '')[:10]} {v.source.file}" for v in view.versions
+        f"v{v.version} {(v.received_at or '')[:10]} {v.source.shown}" for v in view.versions
     )
     return f"第{shown}版（{state}；{(view.corrected_at or '')[:10]} 更正）  各版本：{others}"
 

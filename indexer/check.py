@@ -9,10 +9,11 @@ it; `repair` applies the fix, which never touches the store.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from archive.store import Store
+from archive.store import RESTORE, RESTORE_ZH, Store, StoreError, describe
 
 from .index import SearchIndex, index_version
 
@@ -30,6 +31,7 @@ class Finding:
     fix: str
     issues: list[str] = field(default_factory=list)  # issues whose documents must be redone
     message_zh: str = ""  # the message for people: the CLI's text output is in Chinese
+    fix_zh: str = ""  # the fix in Chinese, when it is more than a command
 
     def to_json(self) -> dict:
         return {
@@ -43,8 +45,8 @@ class Finding:
 
 @dataclass
 class CheckReport:
-    issues: int  # in the store
-    items: int  # documents the store's issues give (items, sub-items, attachments)
+    issues: int | None  # in the store; None when it could not be read
+    items: int | None  # documents the store's issues give (items, sub-items, attachments)
     documents: int | None  # in the index; None when it could not be read
     findings: list[Finding]
 
@@ -67,13 +69,23 @@ class CheckReport:
 
 
 REBUILD = {"index_missing", "index_outdated", "index_unreadable"}
+UNREPAIRABLE = {"store_damaged", "store_empty"}  # the index is all that is left: never rebuilt
 
 
 def check(store: Store, index: SearchIndex) -> CheckReport:
-    """Compare the store and the index; an empty list of findings means they agree."""
-    findings = _check_store(store)
-    want = store.document_versions()
+    """Compare the store and the index; an empty list of findings means they agree.
+
+    A store that cannot be read is the one finding (nothing can be compared with it); a
+    store of no issue beside an index of documents is a lost store, not an empty archive.
+    """
+    try:
+        findings = _check_store(store)
+        want = store.document_versions()
+    except sqlite3.DatabaseError as error:
+        return CheckReport(None, None, document_count(index), [damaged(describe(error, store.path))])
     expected = sum(len(ids) for _, ids in want.values())
+    if not want and document_count(index):
+        return CheckReport(0, 0, document_count(index), [_empty_store(document_count(index))])
     findings += _leftovers(index)
     if index.live_dir() is None:
         findings.append(
@@ -129,6 +141,11 @@ class Repaired:
 def repair(store: Store, index: SearchIndex, report: CheckReport, processes: int = 1) -> Repaired:
     """Fix what `report` found, from the store; says what was done."""
     done = Repaired()
+    if any(f.code in UNREPAIRABLE for f in report.findings):
+        done.done.append(
+            ("nothing repaired: the store must be restored first", "未修复：须先恢复档案库")
+        )
+        return done
     if any(f.code == "leftovers" for f in report.findings):
         removed = len(index.remove_leftovers())
         done.done.append(
@@ -150,14 +167,41 @@ def _check_store(store: Store) -> list[Finding]:
     if result == "ok":
         return []
     return [
-        Finding(
-            "store_damaged",
-            f"the SQLite store is damaged: {result}",
-            "restore the data dir from a backup, or ingest the bulletin files into a new one",
-            [],
-            f"SQLite 档案已损坏：{result}（请从备份恢复数据目录，或把各期文件重新导入一个新的数据目录）",
+        damaged(
+            StoreError(
+                f"{store.path} is damaged: {result}", f"{store.path} 已损坏：{result}"
+            )
         )
     ]
+
+
+def damaged(error: StoreError) -> Finding:
+    """The finding of a store that cannot be read or does not hold together."""
+    message_zh = error.chinese.removesuffix(f"：{RESTORE_ZH}")  # the fix is said apart
+    return Finding("store_damaged", str(error).removesuffix(f": {RESTORE}"), RESTORE, [],
+                   message_zh, RESTORE_ZH)  # fmt: skip
+
+
+def _empty_store(documents: int) -> Finding:
+    return Finding(
+        "store_empty",
+        f"the store holds no issue but the index holds {documents} documents: archive.db was "
+        "lost or replaced (the index is kept: it is the last copy)",
+        "restore archive.db from a backup, or ingest the bulletin files again "
+        "(bulletins ingest FOLDER)",
+        [],
+        f"档案库中没有任何一期，索引中却有 {documents} 条：archive.db 已丢失或被替换"
+        "（索引保留：它是最后一份）",
+        "请从备份恢复 archive.db，或重新导入简报文件（bulletins ingest 文件夹）",
+    )
+
+
+def document_count(index: SearchIndex) -> int | None:
+    """The live index's documents; None when it cannot be read."""
+    try:
+        return index.document_count()
+    except Exception:  # a damaged index raises anything from its codec
+        return None
 
 
 def _leftovers(index: SearchIndex) -> list[Finding]:

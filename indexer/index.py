@@ -25,8 +25,10 @@ A rebuild writes a new build beside it and replaces the symlink in one rename,
 so searches never see half an index; the previous build stays until the next
 rebuild for searchers that still have it open. `sync` updates the live build
 for the issues whose source changed. One writer at a time: every write holds
-an exclusive lock on `index.lock`; readers take no lock and keep seeing the
-last commit while a write is under way. Each build records the analysis and
+the lock on `index.lock` (`writelock`: held by the writing process, never its
+worker processes, which die with it; a writer waits a bounded time and names
+the holder); readers take no lock and keep seeing the last commit while a
+write is under way. Each build records the analysis and
 schema version it was made with; a different version means it is rebuilt.
 Whoosh's scratch files (its "MAIN.tmp" folder) stay inside the build, not in
 the system temp dir, where two writers of different indexes shared one folder.
@@ -34,17 +36,17 @@ the system temp dir, where two writers of different indexes shared one folder.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import mmap
 import os
+import queue
 import shutil
 import sys
 import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
@@ -57,13 +59,17 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
 
+from archive.sandbox import die_with_parent
 from archive.store import Store
 
 from .analysis import analysis_version, flat, segmenter, words
 from .documents import IndexDocument, documents
 from .table import DocTable, Grams, Segment
+from .writelock import LOCK_TIMEOUT, write_lock
 
 SCHEMA_CODE = 10  # bump when the fields below, or what `documents` puts in them, change
 META = "bulletins-index.json"
@@ -227,9 +233,17 @@ class Snapshot:
 class SearchIndex:
     """The search index of one data dir, and the one snapshot that serves it."""
 
-    def __init__(self, link: Path):
+    def __init__(
+        self,
+        link: Path,
+        lock_timeout: float = LOCK_TIMEOUT,
+        waiting: Callable[[str], None] | None = None,
+    ):
         self.link = link
         self.lock_path = link.parent / f"{link.name}.lock"
+        self.lock_timeout = lock_timeout  # seconds a write waits for another process's
+        self.waiting = waiting  # told who holds the lock, when a write must wait
+        self._writing = threading.Lock()
         self._mutex = threading.RLock()
         self._searcher = None
         self._searcher_dir: Path | None = None
@@ -259,16 +273,38 @@ class SearchIndex:
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
         self.link.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with write_lock(self.lock_path, self.lock_timeout, self.waiting, self._writing):
+            yield
+
+    def document_count(self) -> int:
+        """Documents in the live index (0 when there is none)."""
+        live = self.live_dir()
+        if live is None:
+            return 0
+        ix = FileIndex(IndexStorage(str(live), readonly=True), indexname=INDEX_NAME)
+        try:
+            return ix.doc_count()
+        finally:
+            ix.close()
 
     def rebuild(self, store: Store, processes: int = 1) -> int:
-        """Build a fresh index from the store and swap it in; returns the number of documents."""
+        """Build a fresh index from the store and swap it in; returns the number of documents.
+
+        A store of no issue never replaces an index that has documents (EmptyStore): a
+        lost or replaced archive.db looks empty, and the index is then its last copy.
+        """
         signatures = store.issue_signatures()
+        if not signatures and self.live_dir() is not None and self.document_count():
+            documents = self.document_count()
+            raise EmptyStore(
+                f"the store holds no issue but the search index holds {documents} documents: "
+                "the index is kept (it may be the last copy of a lost archive.db); restore "
+                "archive.db from a backup, or ingest the bulletin files again "
+                "(bulletins ingest FOLDER)",
+                f"档案库中没有任何一期，检索索引中却有 {documents} 条：索引保留（它可能是丢失的 "
+                "archive.db 的最后一份）；请从备份恢复 archive.db，或重新导入简报文件"
+                "（bulletins ingest 文件夹）",
+            )
         return self.build(_documents(store, sorted(signatures), signatures), signatures, processes)
 
     def build(
@@ -308,6 +344,8 @@ class SearchIndex:
         if not self.is_current():
             self.rebuild(store, processes)
             return SyncReport(added=sorted(store.issue_signatures()), removed=[], rebuilt=True)
+        if not redo and self.meta().get("issues", {}) == store.issue_signatures():
+            return SyncReport(added=[], removed=[])  # nothing to write: no lock to wait for
         with self._write_lock():
             live = self.live_dir()
             meta = json.loads((live / META).read_text("utf-8"))
@@ -484,13 +522,99 @@ def _writer(ix, issues: int, processes: int, **options):
     """
     if processes > 1 and issues >= PARALLEL_FROM:
         segmenter()
-        writer = ix.writer(
-            procs=processes, multisegment=True, batchsize=64, **WRITER_OPTIONS, **options
+        writer = _Writer(
+            ix, procs=processes, multisegment=True, batchsize=64, **WRITER_OPTIONS, **options
         )
     else:
         writer = ix.writer(**WRITER_OPTIONS, **options)
     with writer:
         yield writer
+
+
+class EmptyStore(RuntimeError):
+    """A rebuild refused: the store has no issue, the live index has documents (said in
+    English, and in Chinese as `chinese`)."""
+
+    def __init__(self, message: str, chinese: str) -> None:
+        super().__init__(message)
+        self.chinese = chinese
+
+
+class _Writer(MpWriter):
+    """Whoosh's parallel writer, whose worker processes die with the process that writes, are
+    ended when the write fails, and fail the commit when one of them failed.
+
+    Why: they are forked while the index is being written; orphaned by a `kill
+    -9`, they went on writing a build nobody reads. Whoosh's own cancel only
+    flags its copy of each worker, so after a failed write (a full disk) they
+    waited on their queue for ever, and the command that wrote hung at its
+    exit. And a worker that failed (the disk full under it) lost its segment
+    without a word: its documents were missing from a commit that said ok.
+    """
+
+    def _new_task(self):
+        task = _Task(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+            self.multisegment,
+        )  # fmt: skip
+        task.parent = os.getpid()
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        try:
+            for task in self.tasks:
+                if task.is_alive():
+                    task.kill()
+            for task in self.tasks:
+                task.join()
+        finally:
+            SegmentWriter.cancel(self)
+
+    def _commit(self, mergetype, optimize, merge) -> None:
+        """Whoosh's multisegment commit, refusing to commit without every worker's segment."""
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        segments = self._merge_segments(mergetype, optimize, merge)
+        results = []
+        while len(results) < len(self.tasks):
+            try:
+                results.append(self.resultqueue.get(timeout=1))
+            except queue.Empty:
+                if not any(task.is_alive() for task in self.tasks) and self.resultqueue.empty():
+                    break  # one died without a word (killed)
+        for task in self.tasks:
+            task.join()
+        failed = [r for r in results if r[0] == _FAILED]
+        if failed or len(results) != len(self.tasks):
+            self.cancel()
+            code, reason = failed[0][1:] if failed else (None, "an index worker process died")
+            raise OSError(code, reason) if code else OSError(reason)
+        segments += [segment for _, _, segment in results]
+        if self._added:
+            segments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(segments)
+        self._finish()
+
+
+_FAILED = "failed"  # what a worker puts on the result queue instead of its segment
+
+
+class _Task(SubWriterTask):
+    parent: int = 0
+
+    def run(self) -> None:
+        die_with_parent(self.parent)
+        try:
+            super().run()
+        except Exception as error:  # told to the parent, which fails the commit with it
+            code = error.errno if isinstance(error, OSError) else None
+            self.resultqueue.put((_FAILED, code, getattr(error, "strerror", None) or str(error)))
 
 
 # -- the table: segments read from their columns in bulk, and their n-grams ---------------

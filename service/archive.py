@@ -14,6 +14,7 @@ import one way) nor in a front end (the CLI imports the web app).
 
 from __future__ import annotations
 
+import errno
 import threading
 import weakref
 from collections import Counter
@@ -21,12 +22,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.ingest import STATUSES, Outcome, collect, ingest_files
+from archive.ingest import STATUSES, Outcome, find, ingest_files, key_of
+from archive.problems import Problem
 from archive.reports import Reports
-from archive.store import Store
+from archive.store import Store, StoreError
 from indexer import check as index_check
 from indexer.check import CheckReport, Repaired
-from indexer.index import SearchIndex, SyncReport
+from indexer.index import EmptyStore, SearchIndex, SyncReport
+from indexer.writelock import IndexBusy
 from indexer.search import SearchRequest, SearchResult, search
 
 from .config import Config
@@ -34,10 +37,12 @@ from .config import Config
 
 @dataclass
 class IngestReport:
-    """What an ingest did: one outcome per file, then what the index took in."""
+    """What an ingest did: one outcome per file, then what the index took in (or why it could
+    not: `index_error`, with what to run once that is fixed)."""
 
     outcomes: list[Outcome]
     index: SyncReport
+    index_error: SyncFailed | None = None
 
     @property
     def counts(self) -> Counter[str]:
@@ -45,8 +50,8 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
-        """Every file stored or unchanged (none failed, none a duplicate)."""
-        return not (self.counts["failed"] or self.counts["duplicate"])
+        """Every file stored or unchanged (none failed, none a duplicate), and all indexed."""
+        return not (self.counts["failed"] or self.counts["duplicate"] or self.index_error)
 
     def to_json(self) -> dict:
         counts = self.counts
@@ -57,8 +62,22 @@ class IngestReport:
                 "added": self.index.added,
                 "removed": self.index.removed,
                 "rebuilt": self.index.rebuilt,
+                "error": str(self.index_error) if self.index_error else None,
             },
         }
+
+
+SYNC_LATER = "bulletins check --repair"  # what finishes an index that could not be brought in step
+
+
+class SyncFailed(RuntimeError):
+    """The index could not be brought in step with the store; what is stored is kept, the index
+    serves what it had, and the message says what to run once the cause is fixed (in English,
+    and in Chinese as `chinese`)."""
+
+    def __init__(self, message: str, chinese: str = "") -> None:
+        super().__init__(message)
+        self.chinese = chinese or message
 
 
 @dataclass
@@ -85,9 +104,10 @@ class Archive:
     next requests: SQLite connections must not be shared by threads at once.
     """
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, waiting: Callable[[str], None] | None = None):
+        """`waiting` is told who holds the index's write lock when a write must wait for it."""
         self.config = config
-        self.index = SearchIndex(config.index_dir)
+        self.index = SearchIndex(config.index_dir, config.lock_timeout, waiting)
         self._local = threading.local()
         self._stores: weakref.WeakSet[Store] = weakref.WeakSet()
         self._lock = threading.Lock()
@@ -131,12 +151,28 @@ class Archive:
 
         `progress` is told each file's outcome as it comes.
         """
+        store = self.store
+        found = find(paths)
+        names = {f.path: f.name for f in found}
+        files = [f.path for f in found]
+        if store.readonly:  # each file fails, saying why; nothing is read
+            unwritable = (
+                Problem("store_readonly", str(store.path))
+                if "read-only" in str(store.unwritable)
+                else Problem("store_error", str(store.unwritable))
+            )
+            outcomes_of = (Outcome(key_of(f.path), "failed", None, unwritable, f.name) for f in found)
+        else:
+            outcomes_of = ingest_files(store, files, self.config.processes, names=names)
         outcomes = []
-        for outcome in ingest_files(self.store, collect(paths), processes=self.config.processes):
+        for outcome in outcomes_of:
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)
-        return IngestReport(outcomes, self.sync())
+        try:
+            return IngestReport(outcomes, self.sync())
+        except SyncFailed as error:
+            return IngestReport(outcomes, SyncReport([], []), error)
 
     def is_empty(self) -> bool:
         return not self.store.issue_ids()
@@ -144,13 +180,25 @@ class Archive:
     def bootstrap(self, corpus: Path) -> IngestReport:
         """First run: an empty archive takes in the bulletins of `corpus`; either way, the index
         is brought in step with the store (as a server start needs)."""
-        if self.is_empty() and corpus.is_dir():
+        if self.is_empty() and corpus.is_dir() and not self.store.readonly:
             return self.ingest([corpus])
-        return IngestReport([], self.sync())
+        try:
+            return IngestReport([], self.sync())
+        except SyncFailed as error:
+            return IngestReport([], SyncReport([], []), error)
 
     def sync(self) -> SyncReport:
-        """Index what the store holds and the index does not (building it if missing or outdated)."""
-        return self.index.sync(self.store, processes=self.config.processes)
+        """Index what the store holds and the index does not (building it if missing or outdated).
+
+        SyncFailed when it cannot (a full or read-only disk, a writer that kept the lock, a
+        store that looks empty beside a full index): the live index stays as it was.
+        """
+        try:
+            return self.index.sync(self.store, processes=self.config.processes)
+        except (IndexBusy, EmptyStore) as error:
+            raise SyncFailed(str(error), error.chinese) from error
+        except OSError as error:
+            raise _unwritable(error) from error
 
     def ensure_index(self) -> SyncReport | None:
         """Build the index if it is missing or from another version; None when it was current.
@@ -164,7 +212,10 @@ class Archive:
 
     def reindex(self) -> int:
         """Rebuild the index from the store and swap it in; the number of documents."""
-        return self.index.rebuild(self.store, processes=self.config.processes)
+        try:
+            return self.index.rebuild(self.store, processes=self.config.processes)
+        except OSError as error:
+            raise _unwritable(error) from error
 
     # -- reading ----------------------------------------------------------
 
@@ -173,14 +224,37 @@ class Archive:
         return search(self.index, request, facets=facets)
 
     def check(self, repair: bool = False) -> Checked:
-        """Compare the index with the store; with `repair`, fix what was found and check again."""
-        report = index_check.check(self.store, self.index)
+        """Compare the index with the store; with `repair`, fix what was found and check again.
+
+        A store that cannot even be opened is the check's finding, not an error of its own.
+        """
+        try:
+            store = self.store
+        except StoreError as error:
+            documents = index_check.document_count(self.index)
+            return Checked(CheckReport(None, None, documents, [index_check.damaged(error)]))
+        report = index_check.check(store, self.index)
         if not repair or report.ok:
             return Checked(report)
-        done = index_check.repair(self.store, self.index, report, processes=self.config.processes)
-        return Checked(index_check.check(self.store, self.index), done)
+        try:
+            done = index_check.repair(store, self.index, report, processes=self.config.processes)
+        except OSError as error:
+            raise _unwritable(error) from error
+        return Checked(index_check.check(store, self.index), done)
 
     def warm(self, wait: bool = True) -> None:
         """Load the index's searcher, table and jieba's dictionary now, not on the first search
         (the dictionary in a thread with `wait=False`: see `SearchIndex.warm`)."""
         self.index.warm(wait)
+
+
+def _unwritable(error: OSError) -> SyncFailed:
+    reason = error.strerror or str(error)
+    readonly = error.errno == errno.EROFS or isinstance(error, PermissionError)
+    return SyncFailed(
+        f"the search index could not be written ({reason}"
+        f"{': the data dir is read-only' if readonly else ''}); it serves what it held before: "
+        f"once that is fixed (free space, write access), run `{SYNC_LATER}`",
+        f"检索索引无法写入（{reason}{'：数据目录是只读的' if readonly else ''}）；"
+        f"检索仍使用此前的索引：问题解决后（腾出空间、取得写权限），请运行 `{SYNC_LATER}`",
+    )

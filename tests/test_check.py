@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -219,13 +220,14 @@ def stored_issues(data: Path) -> int:
 
 
 def index_writer_busy(data: Path) -> bool:
-    """True while a process holds the index's write lock (a sync or rebuild under way)."""
+    """True while a process holds the index's write lock (a sync or rebuild under way): a POSIX
+    record lock (indexer.writelock), tested from this process, which never holds it."""
     with open(data / "index.lock", "a") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
+        fcntl.lockf(handle, fcntl.LOCK_UN)
         return False
 
 
@@ -295,3 +297,118 @@ def test_a_reindex_killed_halfway_leaves_the_live_index_and_the_next_completes(d
     assert done.returncode == 0, done.stdout + done.stderr
     assert findings(data) == {}
     assert searchable(data) == before
+
+
+# --- a writer killed alone, a writer that waits -------------------------------------
+
+
+def session_alive(process: subprocess.Popen) -> bool:
+    """Whether any process of the command's session (it, or a worker it forked) is still there."""
+    try:
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    return any(
+        os.getsid(int(pid)) == process.pid
+        for pid in os.listdir("/proc")
+        if pid.isdigit() and _zombie_free(int(pid))
+    )
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _zombie_free(int(entry)):
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(") ", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _zombie_free(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.parametrize("command", [["reindex"], ["ingest", "NEW"]], ids=["reindex", "ingest"])
+def test_a_writer_killed_alone_leaves_no_worker_and_no_lock_behind(data, tmp_path, command):
+    """Only the command is killed, not its process group, at random points while it writes: its
+    worker processes (forked while the lock was held) kept the index's flock, and every later
+    reindex, ingest, check --repair and serve hung without a word."""
+    rounds = random.Random(13)
+    for round_ in range(3):
+        new = write_weeklies(tmp_path / f"new{round_}", 40, first=40 * round_)
+        args = [str(tmp_path / f"new{round_}") if a == "NEW" else a for a in command]
+        if command == ["reindex"]:  # an archive large enough to be indexed by worker processes
+            store = Store(data / "archive.db")
+            assert {o.status for o in ingest_files(store, list(new.values()))} == {"added"}
+            store.close()
+        process = bulletins(data, *args)
+        deadline = time.monotonic() + 120
+        while not (index_writer_busy(data) and children(process.pid)):
+            assert process.poll() is None, f"it ended before the kill: {process.stderr.read()}"
+            assert time.monotonic() < deadline, "it never wrote the index with its workers"
+            time.sleep(0.001)
+        time.sleep(rounds.uniform(0, 0.3))
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)  # the command alone: its workers are orphans now
+        process.wait(timeout=10)
+
+        deadline = time.monotonic() + 10
+        while session_alive(process) or index_writer_busy(data):
+            assert time.monotonic() < deadline, "a worker outlived its parent, or kept the lock"
+            time.sleep(0.05)
+        later = subprocess.run(
+            [sys.executable, "-m", "bulletins", "--data-dir", str(data), *args],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert later.returncode == 0, later.stderr
+        assert "正在等待" not in later.stderr, "no lock left to wait for"
+        assert set(new) <= set(Store(data / "archive.db").issue_ids())
+    assert findings(data) == {}
+
+
+HOLD_THE_LOCK = """
+import sys, threading, time
+from pathlib import Path
+from indexer.writelock import write_lock
+with write_lock(Path(sys.argv[1]), 0, None, threading.Lock()):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_writer_that_must_wait_names_the_holder_and_gives_up_in_bounded_time(data):
+    """A command blocked by another process's write said nothing and waited for ever."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(data / "index.lock")],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline() == "held\n"
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "bulletins", "--data-dir", str(data), "reindex"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "BULLETINS_LOCK_TIMEOUT": "1"},
+        )  # fmt: skip
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"正在等待检索索引：进程 {holder.pid}" in done.stderr
+    assert "等待 1 秒后放弃" in done.stderr and f"进程 {holder.pid}" in done.stderr
+    assert waited < 60
+    after = subprocess.run(
+        [sys.executable, "-m", "bulletins", "--data-dir", str(data), "reindex"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert after.returncode == 0 and "正在等待" not in after.stderr, "a holder gone holds nothing"

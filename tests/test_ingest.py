@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,7 +198,8 @@ def test_a_copy_under_another_name_is_a_duplicate_naming_the_original(store, fol
     duplicate = outcomes[copy.name]
     assert duplicate.status == "duplicate"
     assert duplicate.issue_id == "weekly-2024-09-09"
-    assert str(original.resolve()) in duplicate.message
+    assert "the same bulletin as 2024-weekly-37.txt" in duplicate.message
+    assert str(folder) not in duplicate.message, "named as shown, not where the server keeps it"
     assert outcomes[original.name].status == "added"
     assert len(store.issue_ids()) == 5
     assert store.load("weekly-2024-09-09").source.file == str(original.resolve())
@@ -243,8 +248,8 @@ def test_a_corrected_file_under_a_new_name_is_the_next_version_naming_what_it_su
     outcome = ingest_file(store, correction)
 
     assert (outcome.status, outcome.issue_id, outcome.version) == ("updated", WEEKLY_37, 2)
-    assert outcome.supersedes == str(original.resolve())
-    assert outcome.to_json()["supersedes"] == str(original.resolve())
+    assert outcome.supersedes == original.name, "as shown: never the server's path"
+    assert outcome.to_json()["supersedes"] == original.name
     assert [(v.version, v.source.file) for v in store.versions(WEEKLY_37)] == [
         (1, str(original.resolve())),
         (2, str(correction.resolve())),
@@ -264,7 +269,7 @@ def test_a_file_corrected_in_place_keeps_its_first_version(store, folder):
     assert (outcome.status, outcome.version, outcome.supersedes) == (
         "updated",
         2,
-        str(path.resolve()),
+        path.name,
     )
     earlier = store.load_version(WEEKLY_37, 1).to_json()
     del earlier["source"]
@@ -315,7 +320,7 @@ def test_the_first_version_under_another_name_after_its_correction_is_no_third_v
     outcome = ingest_file(store, old_copy)
 
     assert (outcome.status, outcome.problem.code) == ("duplicate", "superseded")
-    assert str(original.resolve()) in outcome.message and "corrected" in outcome.message
+    assert original.name in outcome.message and "corrected" in outcome.message
     assert "更正前" in outcome.message_zh
     assert [v.version for v in store.versions(WEEKLY_37)] == [1, 2]
     assert store.load(WEEKLY_37).version == 2
@@ -743,3 +748,145 @@ def test_a_store_that_cannot_write_fails_the_file_by_name_and_keeps_what_it_had(
     assert "locked" in outcome.message
     assert row_counts(store) == before
     assert ingest_file(store, folder / "2025-monthly-june.txt").status == "added"
+
+
+# --- files that used to take the whole batch down --------------------------------------
+
+
+def run_ingest(data: Path, *paths: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`bulletins ingest --json PATHS` in a process of its own, which must end in `timeout`."""
+    return subprocess.run(
+        [sys.executable, "-m", "bulletins", "--data-dir", str(data), "ingest", "--json", *map(str, paths)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        timeout=timeout,
+    )
+
+
+def outcomes_of(done: subprocess.CompletedProcess) -> dict[str, dict]:
+    assert b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")
+    return {f["file"]: f for f in json.loads(done.stdout)["files"]}
+
+
+def test_a_non_utf8_file_name_is_stored_and_shown_escaped_with_the_rest_of_its_folder(
+    tmp_path, corpus_dir
+):
+    """A file name in GBK bytes raised UnicodeEncodeError: a folder of 14 files stored 0."""
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "bulletins"))
+    os.rename(folder / "2024-weekly-37.txt", os.path.join(os.fsencode(folder), "周报37".encode("gbk") + b".txt"))
+
+    done = run_ingest(tmp_path / "data", folder)
+
+    files = outcomes_of(done)
+    assert done.returncode == 0 and [f["status"] for f in files.values()] == ["added"] * 5
+    [gbk] = [f for f in files.values() if f["issue_id"] == "weekly-2024-09-09"]
+    assert gbk["file"] == "周报37.txt", "shown as the GBK name it is"
+    store = Store(tmp_path / "data" / "archive.db")
+    assert store.load("weekly-2024-09-09").source.shown == "周报37.txt"
+    assert [s.shown for s in store.reports.sources()].count("周报37.txt") == 1
+    store.close()
+
+
+def test_a_symlink_loop_named_on_the_command_line_fails_alone(tmp_path, corpus_dir):
+    """It raised RuntimeError (Path.resolve) and nothing of the batch was stored."""
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+
+    done = run_ingest(tmp_path / "data", loop, corpus_dir / "2024-weekly-37.txt")
+
+    files = outcomes_of(done)
+    assert (files["loop.txt"]["status"], files["loop.txt"]["code"]) == ("failed", "unreadable")
+    assert "symbolic links" in files["loop.txt"]["message"]
+    assert files["2024-weekly-37.txt"]["status"] == "added"
+
+
+def test_a_fifo_named_on_the_command_line_fails_at_once_instead_of_waiting_for_a_writer(
+    tmp_path, corpus_dir
+):
+    """Reading it hung the ingest for ever."""
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+
+    done = run_ingest(tmp_path / "data", pipe, corpus_dir / "2024-weekly-37.txt", timeout=60)
+
+    files = outcomes_of(done)
+    assert files["pipe.txt"]["code"] == "not_a_file"
+    assert files["pipe.txt"]["message"] == "pipe.txt: not a regular file (a named pipe): only files are read"
+    assert files["2024-weekly-37.txt"]["status"] == "added"
+
+
+def test_a_fifo_or_a_broken_link_in_a_folder_fails_by_name_rather_than_being_skipped(
+    tmp_path, corpus_dir
+):
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "bulletins"))
+    os.mkfifo(folder / "pipe.pdf")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+
+    files = outcomes_of(run_ingest(tmp_path / "data", folder, timeout=60))
+
+    assert (files["pipe.pdf"]["code"], files["gone.txt"]["code"]) == ("not_a_file", "unreadable")
+    assert sum(f["status"] == "added" for f in files.values()) == 5
+
+
+def bulletin_with(line: str, where: str = "item") -> str:
+    """The seed weekly with a line added to its first item, or as a row of a new attachment."""
+    text = SEED_TEXT()
+    if where == "item":
+        return text.replace("（一）", "（一）\n" + line + "\n", 1)
+    return text.replace("报：", f"附件1：窗口考核结果\n序号 部门窗口 基础分 扣分 加分 总分\n{line}\n报：", 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [
+        ("附件" + "1" * 5000, "item"),  # int() of 5,000 digits: ValueError (4300-digit limit)
+        ("（共印" + "9" * 5000 + "份）", "item"),
+        ("附件" + "9" * 5000 + "：窗口考核结果", "item"),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_text_not_a_crash(store, tmp_path, line, where):
+    path = tmp_path / "long-number.txt"
+    path.write_text(bulletin_with(line, where), "utf-8")
+
+    outcome = ingest_file(store, path)
+
+    assert outcome.status == "added", outcome.message
+    texts = [item.text for _, item in store.load(outcome.issue_id).walk_items()]
+    assert any(line[:10] in text for text in texts)
+
+
+def test_a_score_out_of_range_is_a_reason_not_infinity(tmp_path, store, client):
+    """A score cell of 400 digits became inf, and /api/issues/… gave `Infinity` (no JSON)."""
+    path = tmp_path / "table.txt"
+    path.write_text(bulletin_with("1 省公安厅 100 0 0 " + "9" * 400, where="table"), "utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text(bulletin_with("1 省公安厅 100 0 0.5 100.5", where="table").replace("第 37 期", "第 38 期"), "utf-8")
+
+    bad, fine = ingest_files(store, [path, good])
+
+    assert (bad.status, bad.problem.code) == ("failed", "number_out_of_range")
+    assert bad.message.startswith("table.txt: a number in a table is out of range (附件1 省公安厅")
+    assert fine.status == "added"
+    rows = store.load(fine.issue_id).to_json()["attachments"][0]["rows"]
+    assert json.loads(json.dumps(rows, allow_nan=False))[0]["score"] == 100.5
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "says"),
+    [
+        (SEED_TEXT().replace("（一）", "（一）" + "公安厅" * 8000, 1), "item_too_long", "s1-1: 24,"),
+        (SEED_TEXT() + "\n" + "窗口工作。" * 50_000, "text_too_long", "characters > 200,000"),
+    ],
+)
+def test_an_item_or_a_bulletin_longer_than_any_real_one_fails_naming_the_file(
+    store, tmp_path, text, code, says
+):
+    """A 49 MB file of one 17-million-character item stopped the server answering searches."""
+    path = tmp_path / "bomb.txt"
+    path.write_text(text, "utf-8")
+
+    outcome = ingest_file(store, path)
+
+    assert (outcome.status, outcome.problem.code) == ("failed", code)
+    assert outcome.message.startswith("bomb.txt: ") and says in outcome.message
+    assert store.issue_ids() == []

@@ -215,3 +215,77 @@ def test_the_query_is_echoed_in_the_box_and_the_title(client):
         == "<img src=x onerror=alert(1)>"
     )
     assert doc.find("title").words.startswith("<img src=x onerror=alert(1)> - 检索结果")
+
+
+# --- the Host header ----------------------------------------------------------------------
+
+BASE = "https://bulletins.example.gov.cn"
+FORGED = {"Host": "evil.example"}
+
+
+@pytest.fixture(scope="module")
+def based(indexed_archive):
+    """The app on the session archive with its public address configured."""
+    app = create_app(Config.load(indexed_archive, base_url=BASE + "/"))
+    app.config["TESTING"] = False
+    yield app.test_client()
+    archive_of(app).close()
+
+
+def copy_urls(response) -> set[str]:
+    return {b.attrs["data-url"] for b in dom(response).find_all("button", cls="copy")}
+
+
+def test_copied_links_and_citations_are_on_the_base_url_whatever_host_a_request_names(based):
+    urls = copy_urls(based.get(f"/items/{WEEKLY_37}/s1-2", headers=FORGED))
+
+    assert f"{BASE}/items/{WEEKLY_37}/s1-2" in urls
+    assert all(url.startswith(BASE + "/items/") for url in urls)
+
+
+def test_the_csv_links_are_on_the_base_url_whatever_host_a_request_names(based):
+    body = based.get('/search.csv?q="公安厅"', headers=FORGED).get_data(as_text=True)
+
+    assert "evil.example" not in body
+    assert f"{BASE}/items/" in body
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [("/issues", "/issues/"), ("/issues//", "/issues/"), ("/api//issues", "/api/issues")],
+)
+def test_werkzeugs_own_redirects_never_send_a_browser_to_the_named_host(
+    client, based, path, target
+):
+    """A missing trailing slash and merged slashes are redirected by werkzeug, which built the
+    Location from the Host header."""
+    plain = client.get("/", environ_overrides={"PATH_INFO": path}, headers=FORGED)
+    on_base = based.get("/", environ_overrides={"PATH_INFO": path}, headers=FORGED)
+
+    assert plain.status_code == on_base.status_code == 308
+    assert plain.headers["Location"] == target, "without a base URL: a path, no host at all"
+    assert on_base.headers["Location"] == BASE + target
+
+
+def test_without_a_base_url_links_are_on_the_host_the_request_came_to(client):
+    assert f"{HOST}/items/{WEEKLY_37}/s1-2" in copy_urls(client.get(f"/items/{WEEKLY_37}/s1-2"))
+
+
+@pytest.mark.parametrize("value", ["bulletins.example.gov.cn", "ftp://x", "https://x/?a=1", "http://x:port"])
+def test_a_base_url_that_is_no_http_address_is_refused_by_name(runner, value):
+    from bulletins.cli import main
+
+    result = runner.invoke(main, ["--base-url", value, "issues"])
+
+    assert result.exit_code == 2
+    assert "--base-url" in result.output and "http" in result.output
+
+
+def test_the_base_url_may_come_from_BULLETINS_BASE_URL(indexed_archive, monkeypatch):
+    monkeypatch.setenv("BULLETINS_BASE_URL", BASE)
+    app = create_app(Config.load(indexed_archive))
+
+    urls = copy_urls(app.test_client().get(f"/items/{WEEKLY_37}/s1-2", headers=FORGED))
+    archive_of(app).close()
+
+    assert f"{BASE}/items/{WEEKLY_37}/s1-2" in urls

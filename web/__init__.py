@@ -15,7 +15,7 @@ from archive.departments import gazetteer
 from service.config import Config
 
 from . import departments, errors, feeds, figures, imports, issues, reports, search, security, twins
-from .context import init_app
+from .context import absolute, init_app
 from .filters import register_filters
 
 
@@ -29,6 +29,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.jinja_env.globals["search_href"] = search.search_href
     app.jinja_env.globals["department_completions"] = gazetteer().completions()
     app.jinja_env.globals["shown_and_more"] = search.shown_and_more
+    app.jinja_env.globals["absolute"] = absolute
     security.init_app(app)
     twins.init_app(app)
     errors.init_app(app)

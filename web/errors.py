@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Flask, jsonify, render_template, request, url_for
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
 from archive.departments import Department, did_you_mean, gazetteer
+from archive.store import StoreError
 from indexer.index import IndexMissing
 from indexer.query import QueryError
 from indexer.search import UnknownDepartment
@@ -20,6 +22,10 @@ TITLES = {
     500: "服务器出错",
     503: "检索暂不可用",
 }
+STORE_UNREADABLE = (
+    "档案库文件（archive.db）已损坏或无法读取：请管理员从备份恢复，或将其移开后重新导入简报文件"
+    "（bulletins ingest）。检索仍可使用。"
+)
 DEFAULT_REASONS = {
     404: "您要找的页面不存在：期号或条目编号可能有误。",
     405: "该地址不支持这种请求方式。",
@@ -110,6 +116,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(IndexMissing)
     def no_index(error: IndexMissing):
         return error_response(503, "检索索引尚未建立，请运行 bulletins reindex。")
+
+    @app.errorhandler(StoreError)
+    @app.errorhandler(sqlite3.DatabaseError)
+    def no_store(error: Exception):
+        current_app.logger.error("the store cannot be read: %s", error)
+        return error_response(503, STORE_UNREADABLE)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

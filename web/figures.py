@@ -6,8 +6,6 @@ neighbours is marked (archive.figures.flag_outliers), never left out.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
@@ -17,6 +15,7 @@ from archive.figure_store import FigurePoint
 from archive.figures import SERIES_BY_KEY, TOPICS, Series, flag_outliers
 from archive.store import Store
 from indexer.search import UnknownDepartment
+from service.export import table_csv
 
 from .context import absolute, get_store
 from .filters import cn_date, cn_span
@@ -206,27 +205,23 @@ def all_figures_csv(store: Store, link: Callable[[str], str]) -> str:
 
 
 def figures_csv(points: list[FigurePoint], flags: dict, link: Callable[[str], str]) -> str:
-    """Points as CSV text with a UTF-8 BOM (so that Excel reads the Chinese as UTF-8)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for p in points:
-        f = p.figure
-        writer.writerow(
-            [
-                f.series,
-                SERIES_BY_KEY[f.series].name if f.series in SERIES_BY_KEY else f.series,
-                f.department or "",
-                format_number(f.value).replace(",", ""),
-                f.unit,
-                f.printed,
-                f.period_start.isoformat() if f.period_start else "",
-                f.period_end.isoformat(),
-                p.issue_title,
-                f.item_id,
-                link(f.url),
-                flags.get(f.key, ""),
-            ]
-        )
-    return out.getvalue()
+    """Points as CSV text (service.export.table_csv: a BOM, no cell a spreadsheet would run)."""
+    return table_csv(CSV_HEADER, (_csv_row(p, flags, link) for p in points))
+
+
+def _csv_row(p: FigurePoint, flags: dict, link: Callable[[str], str]) -> list[str]:
+    f = p.figure
+    return [
+        f.series,
+        SERIES_BY_KEY[f.series].name if f.series in SERIES_BY_KEY else f.series,
+        f.department or "",
+        format_number(f.value).replace(",", ""),
+        f.unit,
+        f.printed,
+        f.period_start.isoformat() if f.period_start else "",
+        f.period_end.isoformat(),
+        p.issue_title,
+        f.item_id,
+        link(f.url),
+        flags.get(f.key, ""),
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import PurePath
 
 from flask import Flask
 
@@ -78,7 +77,6 @@ def local_day(stamp: str | None) -> str:
 
 
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters["basename"] = lambda path: PurePath(path).name
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_day"] = local_day
