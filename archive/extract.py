@@ -22,7 +22,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from . import furniture, tables
+from . import furniture, pdflimits, tables
 from .folding import fold
 from .layout import Glyph, Page, Rule
 from .problems import Problem
@@ -73,10 +73,24 @@ def document_text(data: bytes, name: str) -> str:
     if not data.strip():
         raise ExtractError(name, "empty")
     is_pdf = suffix == ".pdf" or data.lstrip()[:5] == b"%PDF-"
-    text = pdf_text(data, name) if is_pdf else decode_text(data, name)
+    text = bounded_pdf_text(data, name) if is_pdf else decode_text(data, name)
     if not text.strip():
         raise ExtractError(name, "empty")
     return text
+
+
+def bounded_pdf_text(data: bytes, name: str) -> str:
+    """`pdf_text` within `pdflimits`, each limit its own reason; memory that ran out stays a
+    MemoryError (the reader's sandbox says so), never a damaged file."""
+    try:
+        with pdflimits.bounded(data):
+            return pdf_text(data, name)
+    except pdflimits.PdfLimit as limit:
+        raise ExtractError(name, limit.problem.code, limit.problem.detail) from None
+    except ExtractError as error:
+        if isinstance(error.__cause__, MemoryError):
+            raise MemoryError from error
+        raise
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -33,6 +33,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the PDF is encrypted (password protected): save an unprotected copy and ingest that",
         "PDF 已加密（设有密码）：请另存一份未加密的副本再导入",
     ),
+    "pdf_too_many_pages": (
+        "the PDF has more than {detail} pages: a bulletin has a few, is this the right file?",
+        "PDF 超过 {detail} 页：一期简报只有几页，请确认是否选错了文件",
+    ),
+    "pdf_too_much_data": (
+        "the PDF's compressed streams unpack to more than {detail}: a bulletin's are far "
+        "smaller, the file is damaged or built to overwhelm a reader",
+        "PDF 的压缩内容解压后超过 {detail}：一期简报远小于此，文件可能已损坏或是恶意构造的",
+    ),
     "pdf_scanned": (
         "the PDF has no text layer, it looks scanned: run OCR on it (e.g. ocrmypdf) "
         "and ingest the result",
