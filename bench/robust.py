@@ -4,9 +4,14 @@
 the query mix of `querymix`), issue pages and permalinks, and about one
 request in seven that is malformed, oversized or points nowhere, while
 `bulletins ingest` of a batch of newer bulletins and then `bulletins reindex`
-run in other processes. CLEAN only when no good request failed (non-2xx,
-broken connection, timeout), no bad one got a 5xx or a broken connection, both
-commands succeeded and the new issues are served without a restart.
+run in other processes. Among the bad requests: searches for a snippet bomb
+(an item of the archive holding one name 6,000 times, as long as an ingest
+lets an item be) and CSV exports of 32 words OR-ed; and `exporters` more
+clients send nothing but that export all along (each export reads 5,000
+hits). CLEAN only when no good request failed (non-2xx, broken connection,
+timeout), no bad one got a 5xx or a broken connection, both commands
+succeeded and the new issues are served without a restart (a good request
+is answered by a 2xx or a redirect).
 """
 
 from __future__ import annotations
@@ -30,6 +35,14 @@ from make_corpus import generate
 from querymix import query_mix
 
 GOOD_KINDS = ("search", "api search", "issue", "permalink")
+BOMB_NAME = "公安厅"
+BOMB_TIMES = 6_000  # 18,000 characters: the longest item an ingest takes is 20,000
+# 32 two-character words OR-ed: the export that took 4.6 s, 9.4 of its 11.3 s of CPU in snippets.
+EXPORT_WORDS = (
+    "政务 服务 窗口 办理 企业 群众 事项 审批 办件 受理 咨询 业务 培训 工作 推进 开展 "
+    "落实 提升 优化 改革 市场 监管 交通 公安 税务 社保 医保 住房 自然 资源 环境 平台"
+).split()
+EXPORT_PATH = "/search.csv?" + urllib.parse.urlencode({"q": " OR ".join(EXPORT_WORDS)})
 # Shares of each kind of request: about one in seven is a bad one.
 ROBUST_MIX = (("search", 30), ("api search", 20), ("issue", 20), ("permalink", 15), ("bad", 15))
 PHASES = ("before", "ingest", "reindex", "after")
@@ -141,6 +154,7 @@ class RobustResult:
     new_bulletins: int
     workers: int
     clients: int
+    exporters: int
     timeout_s: float
     start_s: float
     duration_s: float
@@ -200,6 +214,9 @@ def bad_targets(issue_id: str, anchor: str) -> list[Target]:
         search("unknown sort", q="政务", sort="popular"),
         search("unknown dept", dept="不存在的厅"),
         search("unknown dept (api)", path="/api/search", dept="不存在的厅"),
+        search("snippet bomb", "2xx", q=f'"{BOMB_NAME}"'),
+        search("snippet bomb (api)", "2xx", path="/api/search", q=f'"{BOMB_NAME}"'),
+        Target("bad", "export of 32 words OR-ed", EXPORT_PATH, "2xx"),
         search('unbalanced quote "', q='"一窗受理'),
         search("unbalanced parenthesis", path="/api/search", q="(政务 OR 惠企"),
         search("bare NOT", path="/api/search", q="NOT"),
@@ -237,13 +254,15 @@ def robust_load(
     *,
     workers: int,
     clients: int = 8,
+    exporters: int = 2,
     min_seconds: float = 30,
     lead: float = 5,
     tail: float = 5,
     timeout: float = 10,
 ) -> RobustResult:
     """Load the server with good and bad requests while `bulletins ingest` of a fresh batch, then
-    `bulletins reindex`, run in other processes; the load starts `lead` s before and stops `tail` s after."""
+    `bulletins reindex`, run in other processes; the load starts `lead` s before and stops `tail` s after.
+    `exporters` more clients send only CSV exports."""
     issues, items = read_archive(data)
     mix = query_mix(data / "archive.db")
     rng = random.Random(5)
@@ -262,6 +281,7 @@ def robust_load(
             for i, a in rng.sample(items, min(2000, len(items)))
         ],
         "bad": bad_targets(first_issue, first_anchor),
+        "export": [Target("export", "32 words OR-ed", EXPORT_PATH)],
     }
     kinds, weights = zip(*ROBUST_MIX, strict=True)
     server = start_server(data, workers)
@@ -305,14 +325,15 @@ def robust_load(
         finally:
             stop.set()  # whatever happened, the clients stop
 
-    def client(n: int) -> None:
-        """One user on a keep-alive connection; a new connection only when the server closes it."""
+    def client(n: int, only: str | None = None) -> None:
+        """One user on a keep-alive connection; a new connection only when the server closes it.
+        With `only`, a user who sends nothing but that kind of request."""
         pick = random.Random(1000 + n)
         connection: http.client.HTTPConnection | None = None
         reused = False
         previous: str | None = None
         while not stop.is_set():
-            kind = pick.choices(kinds, weights)[0]
+            kind = only or pick.choices(kinds, weights)[0]
             target = pick.choice(targets[kind])
             if connection is None:
                 connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
@@ -336,7 +357,8 @@ def robust_load(
                 failed = error is not None or (status or 0) >= 500
                 odd = not failed and not _answer_ok(target, status or 0)
             else:
-                failed = error is not None or not 200 <= (status or 0) < 300 or elapsed > timeout
+                # a redirect is an answer (a department's name alone: to the department filter)
+                failed = error is not None or not 200 <= (status or 0) < 400 or elapsed > timeout
                 odd = False
             sample = Sample(target.kind, target.label, start - t0, elapsed, status, error)
             with lock:
@@ -365,6 +387,9 @@ def robust_load(
 
     try:
         threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        threads += [
+            threading.Thread(target=client, args=(clients + n, "export")) for n in range(exporters)
+        ]
         threads.append(threading.Thread(target=background))
         for t in threads:
             t.start()
@@ -376,7 +401,7 @@ def robust_load(
         server.stop()
 
     kind_stats = []
-    for kind in (*GOOD_KINDS, "bad"):
+    for kind in (*GOOD_KINDS, "export", "bad"):
         mine = [s for s in samples if s.kind == kind]
         statuses: dict[str, int] = {}
         for s in mine:
@@ -403,7 +428,7 @@ def robust_load(
         "reindex": (reindex_job.start or 0.0, reindex_job.end or 0.0),
         "after": (reindex_job.end or 0.0, wall),
     }
-    good = [s for s in samples if s.kind != "bad"]
+    good = [s for s in samples if s.kind in GOOD_KINDS]
     phase_stats = []
     for phase in PHASES:
         low, high = bounds[phase]
@@ -418,7 +443,7 @@ def robust_load(
                 p50,
                 p95,
                 p99,
-                sum(1 for f in failures if f.kind != "bad" and low <= f.t < high),
+                sum(1 for f in failures if f.kind in GOOD_KINDS and low <= f.t < high),
             )
         )
     bad_answers: dict[str, dict[str, int]] = {}
@@ -435,6 +460,7 @@ def robust_load(
         new_bulletins=len(new_issues) - len(issues),
         workers=workers,
         clients=clients,
+        exporters=exporters,
         timeout_s=timeout,
         start_s=server.start_s,
         duration_s=wall,
@@ -518,7 +544,8 @@ def check_new_issues(port: int, data: Path, old: set[str], timeout: float) -> Vi
 def robust_report(r: RobustResult) -> str:
     lines = [
         f"== robustness: {r.bulletins} bulletins ({r.items} items), {r.workers} server process(es), "
-        f"{r.clients} clients, {r.duration_s:.0f} s; timeout {r.timeout_s:.0f} s ==",
+        f"{r.clients} clients and {r.exporters} exporting, {r.duration_s:.0f} s; "
+        f"timeout {r.timeout_s:.0f} s ==",
         f"{'requests':<12}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'failed':>8}  statuses",
     ]
     for k in r.kinds:
@@ -581,12 +608,26 @@ def robust_report(r: RobustResult) -> str:
 
 def robust_archive(size: int, new: int, out: Path) -> tuple[Path, Path]:
     """A pristine archive of `size` bulletins, built once per invocation (the code under test may
-    have changed since the last), and the folder of the `new` bulletins held back."""
+    have changed since the last), and the folder of the `new` bulletins held back; one of its
+    bulletins is then corrected into a snippet bomb (`snippet_bomb`)."""
     old_dir, new_dir = robust_corpus(size, new, out)
     base = out / f"robust-base-{size}"
     shutil.rmtree(base, ignore_errors=True)
     run_cli(base, "ingest", str(old_dir))
+    run_cli(base, "ingest", str(snippet_bomb(sorted(old_dir.glob("*.txt"))[0], out)))
     return base, new_dir
+
+
+def snippet_bomb(bulletin: Path, out: Path) -> Path:
+    """A correction of `bulletin` whose first item holds BOMB_NAME BOMB_TIMES times."""
+    lines = bulletin.read_text("utf-8").splitlines()
+    first_item = next(i for i, line in enumerate(lines) if line.startswith("（一）"))
+    lines[first_item] += BOMB_NAME * BOMB_TIMES
+    folder = out / "robust-bomb"
+    folder.mkdir(parents=True, exist_ok=True)
+    bomb = folder / f"bomb-{bulletin.name}"
+    bomb.write_text("\n".join(lines) + "\n", "utf-8")
+    return bomb
 
 
 def robust(base: Path, new_dir: Path, workers: int, min_seconds: float) -> RobustResult:

@@ -370,12 +370,10 @@ def search_command(archive: Archive, query: str, params: dict, output: str) -> N
         found = archive.reports.find_issues(named) if named is not None else []
         if found:
             click.echo(render.issue_query(query, found), err=True)
-        if output == "csv":
-            request = replace(request, page=1, limit=EXPORT_LIMIT)
         built = archive.ensure_index()
         if built is not None:
             click.echo(render.index_built(len(built.added)), err=True)
-        result = archive.search(request, facets=output != "csv")
+        result = archive.export(request) if output == "csv" else archive.search(request)
     except QueryError as error:
         raise click.UsageError(str(error)) from None
     if output == "csv":

@@ -3,34 +3,45 @@
 Done on the page shown only, from the stored text, by finding the query's
 terms in it (ASCII case-insensitively), across the line breaks and spaces the
 text may have inside a term: the index keeps no character offsets to reuse.
+
+Bounded whatever an item holds: the window is chosen among the first
+MAX_MATCHES matches found in the first MAX_SCAN characters, in one pass (an
+item of one name 30,000 times made every search that found it take a minute).
+Real items are a few hundred characters and never reach either bound.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import islice
 
 from markupsafe import Markup, escape
 
 SNIPPET_LENGTH = 120
 LEAD = 24
+MAX_SCAN = 50_000  # characters of an item searched for its matches
+MAX_MATCHES = 200  # matches among which the window is chosen
 
 
-def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) of the terms in the text, longest term first at each place."""
-    if not terms:
-        return []
+def match_spans(
+    text: str, terms: list[str], limit: int | None = None
+) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of the terms in the text, longest term first at each place;
+    the first `limit` of them when one is given."""
     ordered = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+    if not ordered:
+        return []
     # A term matches across the spaces and line breaks the text may have inside it.
     spelled = ("\\s*".join(re.escape(c) for c in t if not c.isspace()) for t in ordered)
     pattern = re.compile("|".join(spelled), re.IGNORECASE)
-    return [m.span() for m in pattern.finditer(text)]
+    return [m.span() for m in islice(pattern.finditer(text), limit)]
 
 
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Markup:
     """The best window of `text` (the one with most matches), matches in <mark>, rest escaped."""
     flat = text.replace("\n", " ")
-    spans = match_spans(flat, terms)
+    spans = match_spans(flat[:MAX_SCAN], terms, MAX_MATCHES)
     start = 0
     if spans:
         starts = [s for s, _ in spans]

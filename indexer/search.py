@@ -223,8 +223,9 @@ class Hit:
     text: str
 
     @classmethod
-    def from_stored(cls, doc: IndexDocument, terms: list[str]) -> Hit:
-        """The hit of an indexed document, its snippet marking these terms."""
+    def from_stored(cls, doc: IndexDocument, terms: list[str] | None) -> Hit:
+        """The hit of an indexed document, its snippet marking these terms (none when `terms`
+        is None: an export or a feed shows the text, and a snippet is most of a hit's cost)."""
         return cls(
             item_id=doc.item_id,
             issue_id=doc.issue_id,
@@ -241,7 +242,7 @@ class Hit:
             date_from=doc.date_from,
             date_to=doc.date_to,
             departments=list(doc.departments),
-            snippet=snippet(doc.text, terms),
+            snippet=snippet(doc.text, terms) if terms is not None else "",
             text=doc.text,
         )
 
@@ -298,8 +299,15 @@ class SearchResult:
         }
 
 
-def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -> SearchResult:
-    """Run a validated request against the index (facet counts too, unless `facets` is False)."""
+def search(
+    index: SearchIndex, request: SearchRequest, *, facets: bool = True, snippets: bool = True
+) -> SearchResult:
+    """Run a validated request against the index (facet counts too, unless `facets` is False;
+    snippets too, unless `snippets` is False).
+
+    Only what needs the index's snapshot is done while it is held (one for every request of a
+    server process): the hits' snippets are made after, so that no item, however long, keeps
+    other searches waiting."""
     tree = parse_query(request.query)
     with index.searching() as snapshot:
         table = snapshot.table
@@ -320,7 +328,8 @@ def search(index: SearchIndex, request: SearchRequest, *, facets: bool = True) -
         }
         docnums = _page(table, ranking_words(tree), final, request)
         terms = highlight_terms(tree) if tree is not None else _department_names(request)
-        hits = [Hit.from_stored(snapshot.document(d), terms) for d in docnums]
+        found = [snapshot.document(d) for d in docnums]
+    hits = [Hit.from_stored(doc, terms if snippets else None) for doc in found]
     return SearchResult(request=request, total=len(final), hits=hits, facets=counts)
 
 

@@ -19,7 +19,7 @@ import threading
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archive.ingest import STATUSES, Outcome, find, ingest_files, key_of
@@ -33,6 +33,7 @@ from indexer.writelock import IndexBusy
 from indexer.search import SearchRequest, SearchResult, search
 
 from .config import Config
+from .export import EXPORT_LIMIT
 
 
 @dataclass
@@ -111,6 +112,7 @@ class Archive:
         self._local = threading.local()
         self._stores: weakref.WeakSet[Store] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._exporting = threading.Lock()  # one export at a time: see `export`
 
     def __enter__(self) -> Archive:
         return self
@@ -219,9 +221,24 @@ class Archive:
 
     # -- reading ----------------------------------------------------------
 
-    def search(self, request: SearchRequest, *, facets: bool = True) -> SearchResult:
+    def search(
+        self, request: SearchRequest, *, facets: bool = True, snippets: bool = True
+    ) -> SearchResult:
         """Raises IndexMissing when the index was never built (see `ensure_index`)."""
-        return search(self.index, request, facets=facets)
+        return search(self.index, request, facets=facets, snippets=snippets)
+
+    def export(self, request: SearchRequest) -> SearchResult:
+        """Every hit of a search, up to EXPORT_LIMIT, without snippets or facets (a CSV has
+        neither), one export at a time in this process.
+
+        Why one at a time: an export reads thousands of hits while holding the index's
+        snapshot, which every search of the process shares; exports that wait for each
+        other keep a search behind one export at most, not behind all of them.
+        """
+        with self._exporting:
+            return self.search(
+                replace(request, page=1, limit=EXPORT_LIMIT), facets=False, snippets=False
+            )
 
     def check(self, repair: bool = False) -> Checked:
         """Compare the index with the store; with `repair`, fix what was found and check again.

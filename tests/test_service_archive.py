@@ -129,3 +129,41 @@ def test_the_archive_closes_when_its_block_ends(indexed_archive):
 
     with pytest.raises(sqlite3.ProgrammingError):
         store.db.execute("SELECT 1")
+
+
+def test_exports_run_one_at_a_time_and_searches_do_not_wait_for_them(indexed_archive, monkeypatch):
+    """Two exports at once pushed other searches to 2.7–7.6 s, eight to 20–38 s: each read its
+    thousands of hits holding the index every search shares. An export waits for the export
+    before it; a search waits for neither."""
+    import service.archive as service_archive
+
+    first_inside, release = threading.Event(), threading.Event()
+    inside: list[str] = []
+    real_search = service_archive.search
+
+    def search(index, request, **options):
+        inside.append(request.query)
+        if request.query == "一件事":
+            first_inside.set()
+            assert release.wait(timeout=30)
+        return real_search(index, request, **options)
+
+    monkeypatch.setattr(service_archive, "search", search)
+    with Archive(Config.load(indexed_archive)) as archive:
+        first = threading.Thread(target=archive.export, args=(SearchRequest(query="一件事"),))
+        second = threading.Thread(target=archive.export, args=(SearchRequest(query="窗口"),))
+        first.start()
+        assert first_inside.wait(timeout=30)
+        second.start()
+        result = archive.search(SearchRequest(query="政务"))
+        second.join(timeout=0.5)
+        waited = second.is_alive()
+        release.set()
+        first.join(timeout=30)
+        second.join(timeout=30)
+        exported = archive.export(SearchRequest(query="窗口"))
+
+    assert result.hits, "the search was answered while an export ran"
+    assert waited and inside.index("窗口") > inside.index("政务"), "the second export waited"
+    assert exported.total == len(exported.hits) and all(h.snippet == "" for h in exported.hits)
+    assert exported.facets == {}

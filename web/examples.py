@@ -64,6 +64,6 @@ def examples(archive: Archive, departments: list[str]) -> list[Example]:
 def _found(archive: Archive, query: str) -> int:
     try:
         request = SearchRequest.from_params({"q": query, "limit": "1"})
-        return archive.search(request, facets=False).total
+        return archive.search(request, facets=False, snippets=False).total
     except (QueryError, IndexMissing):
         return 0

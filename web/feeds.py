@@ -53,7 +53,10 @@ def search_feed_of(
 ) -> Feed:
     """The feed of a search: its newest FEED_SIZE items (for the web and the CLI)."""
     result = search(
-        index, replace(search_request, sort="date", page=1, limit=FEED_SIZE), facets=False
+        index,
+        replace(search_request, sort="date", page=1, limit=FEED_SIZE),
+        facets=False,
+        snippets=False,
     )
     issues: dict[str, Issue | None] = {}
     received: dict[str, datetime] = {}

@@ -27,7 +27,7 @@ from indexer.search import Hit, SearchRequest, search
 MAX_RELATED = 5
 CANDIDATE_WORDS = 8  # words of the item whose document frequency is looked up
 QUERY_WORDS = 6  # the most telling of them, searched for
-POOL = 15  # best matches of each search considered (each a hit with a snippet: the cost)
+POOL = 15  # best matches of each search considered (each a hit read from the index: the cost)
 DEPARTMENTS = 2  # of the item's departments, the first ones searched for
 COMMON = 0.05  # a word in more than 5% of the documents tells nothing
 _CJK_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -94,7 +94,7 @@ def related_items(
             requests.append(SearchRequest(department=department, sort="date", limit=MAX_RELATED))
     pool: dict[str, Hit] = {}
     for request in requests:
-        for hit in search(index, request, facets=False).hits:
+        for hit in search(index, request, facets=False, snippets=False).hits:
             pool.setdefault(hit.item_id, hit)
     ranked = []
     for hit in pool.values():
@@ -112,7 +112,7 @@ def related_items(
 
 
 def _count(index: SearchIndex, query: str) -> int:
-    return search(index, SearchRequest(query=query, limit=1), facets=False).total
+    return search(index, SearchRequest(query=query, limit=1), facets=False, snippets=False).total
 
 
 def item_with_related(

@@ -76,7 +76,9 @@ def build_report(
         items, filters, prefer = load_items(store, ids, link), (), ()
         title = title or "所选条目摘编"
     else:
-        result = search(index, replace(search_request, page=1, limit=MAX_ITEMS), facets=False)
+        result = search(
+            index, replace(search_request, page=1, limit=MAX_ITEMS), facets=False, snippets=False
+        )
         items = load_items(store, [hit.item_id for hit in result.hits], link)
         filters = search_filters(search_request)
         name = search_request.department_name

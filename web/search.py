@@ -10,7 +10,7 @@ fields, and the rest of the search is kept.
 from __future__ import annotations
 
 from calendar import monthrange
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus
@@ -23,7 +23,7 @@ from archive.model import cn_date, item_url
 from indexer.index import IndexMissing
 from indexer.query import QueryError
 from indexer.search import DATE_FILTERS, YEARS, DateFilter, SearchRequest, SearchResult
-from service.export import EXPORT_LIMIT, items_csv
+from service.export import items_csv
 from service.intent import as_department_filter, issue_reference
 
 from .context import EXAMPLES_KEY, absolute, config, get_archive, get_reports, per_generation
@@ -210,7 +210,7 @@ def export():
     if target:
         return redirect(target, 302)
     search_request = SearchRequest.from_params(request.args, default_limit=config().page_size)
-    result = get_archive().search(replace(search_request, page=1, limit=EXPORT_LIMIT), facets=False)
+    result = get_archive().export(search_request)
     return csv_response(items_csv(result.hits, absolute), "bulletins-search.csv")
 
 
