@@ -264,7 +264,8 @@ def original_of(view: VersionedIssue) -> dict | None:
         pdf = is_pdf(file.read(1024))
     version = None if view.is_current else issue.version
     return {
-        "name": source.name,
+        "name": source.name,  # to save it as
+        "shown": source.shown,  # below the folder it was ingested from
         "pdf": pdf,
         "view": url_for("issues.original", issue_id=issue.issue_id, version=version),
         "download": url_for(
