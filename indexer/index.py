@@ -527,8 +527,27 @@ def _writer(ix, issues: int, processes: int, **options):
         )
     else:
         writer = ix.writer(**WRITER_OPTIONS, **options)
-    with writer:
-        yield writer
+    try:
+        with writer:
+            yield writer
+    except BaseException:
+        _let_go(writer)
+        raise
+
+
+def _let_go(writer) -> None:
+    """After a write that failed (a full disk), whatever state it left the writer in: its worker
+    processes ended and Whoosh's lock on the build released.
+
+    Why: Whoosh releases its lock when a commit succeeds, or when a cancel can close
+    the segment's files; a commit that failed on a full disk did neither, and every
+    later write of the same process (a server's, a test's) failed with LockError.
+    """
+    if isinstance(writer, _Writer):
+        writer.end_tasks()
+    lock = writer.writelock
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        lock.release()
 
 
 class EmptyStore(RuntimeError):
@@ -562,15 +581,16 @@ class _Writer(MpWriter):
         task.start()
         return task
 
+    def end_tasks(self) -> None:
+        for task in self.tasks:
+            if task.is_alive():
+                task.kill()
+        for task in self.tasks:
+            task.join()
+
     def cancel(self) -> None:
-        try:
-            for task in self.tasks:
-                if task.is_alive():
-                    task.kill()
-            for task in self.tasks:
-                task.join()
-        finally:
-            SegmentWriter.cancel(self)
+        self.end_tasks()
+        SegmentWriter.cancel(self)
 
     def _commit(self, mergetype, optimize, merge) -> None:
         """Whoosh's multisegment commit, refusing to commit without every worker's segment."""
@@ -590,7 +610,6 @@ class _Writer(MpWriter):
             task.join()
         failed = [r for r in results if r[0] == _FAILED]
         if failed or len(results) != len(self.tasks):
-            self.cancel()
             code, reason = failed[0][1:] if failed else (None, "an index worker process died")
             raise OSError(code, reason) if code else OSError(reason)
         segments += [segment for _, _, segment in results]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import shutil
 import threading
@@ -10,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from whoosh.writing import SegmentWriter
 
 import indexer.index
 from archive.ingest import collect, ingest_file
@@ -377,6 +379,44 @@ def test_a_sync_of_many_issues_in_worker_processes_replaces_them_in_one_commit(
         )
 
     report = index.sync(store, processes=2)
+
+    assert sorted(report.added) == sorted(before)
+    assert everything(index) == before
+
+
+@pytest.mark.parametrize("processes", [1, 2], ids=["one process", "worker processes"])
+def test_a_write_that_fails_in_its_commit_leaves_no_lock_and_no_worker(
+    tmp_path, monkeypatch, corpus_dir, processes
+):
+    """A sync that met a full disk in Whoosh's commit kept Whoosh's lock on the build (and its
+    workers waited on their queue): the next write of the same process failed with LockError."""
+    monkeypatch.setattr(indexer.index, "PARALLEL_FROM", 0)
+    store = Store(tmp_path / "archive.db")
+    for path in collect([corpus_dir]):
+        ingest_file(store, path)
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(store, processes=processes)
+    before = everything(index)
+    for path in collect([corpus_dir]):
+        source = store.source(str(path.resolve()))
+        store.save(
+            store.load(source.issue_id), replace(source, ingested_at="2099-01-01T00:00:00+00:00")
+        )
+
+    kept = []  # the failed writer, alive as a traceback kept it (click's result, a log)
+
+    def full(writer, *args, **kwargs):
+        kept.append(writer)
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SegmentWriter, "_close_segment", full)
+        with pytest.raises(OSError, match="No space left"):
+            index.sync(store, processes=processes)
+    assert multiprocessing.active_children() == []
+    assert everything(index) == before, "the live index as it was"
+
+    report = index.sync(store, processes=processes)
 
     assert sorted(report.added) == sorted(before)
     assert everything(index) == before
