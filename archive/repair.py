@@ -60,8 +60,12 @@ def normalise_line(line: str) -> str:
 
 
 def _normalise_folded(line: str) -> str:
-    text = _COLON_AFTER_CJK.sub("：", line.translate(_TRANSLATE))
-    cells = [_normalise_spaces(_unspace(cell)) for cell in text.split("\t")]
+    text = line.translate(_TRANSLATE)
+    # The colon after an ideograph once the letter-spacing is gone ("年 : 1" is "年：1"), before
+    # the spaces next to punctuation go ("年: 1" is "年：1"): either order alone is no fixed point.
+    cells = [
+        _normalise_spaces(_COLON_AFTER_CJK.sub("：", _unspace(cell))) for cell in text.split("\t")
+    ]
     text = "\t".join(cells).strip(" ") if len(cells) > 1 else cells[0].strip()
     return unicodedata.normalize("NFC", _FULLWIDTH_DOT_AFTER_DIGIT.sub(".", text))
 
