@@ -20,6 +20,7 @@ row at the top of the next page; the table goes on without it.
 from __future__ import annotations
 
 import re
+
 from .folding import fold
 from .layout import Line, Page
 

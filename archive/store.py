@@ -23,13 +23,12 @@ from sqlite_utils import Database
 
 from . import versions
 from .figure_store import FigureReports, figure_rows
-from .model import Issue, Source, attachment_anchor, item_id
+from .model import Issue, Source, item_id
 from .originals import Originals
 from .records import ItemLink, ProblemRecord, SourceRecord, VersionedIssue, VersionRecord
 from .reports import Reports
 from .rows import TABLES, IssueRows, from_rows, to_rows
 from .schema import FIGURES_STEP, SCHEMA_VERSION, SchemaError, is_current, migrate, schema_version
-
 
 # What to do about a store that cannot be read, said wherever it is found.
 RESTORE = (

@@ -22,7 +22,17 @@ import statistics
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .layout import Glyph, Line, Page, Rule, cells, group_lines, line_text, page_tracking, read_lines
+from .layout import (
+    Glyph,
+    Line,
+    Page,
+    Rule,
+    cells,
+    group_lines,
+    line_text,
+    page_tracking,
+    read_lines,
+)
 
 SNAP = 2.0  # PDF units: rule ends and positions this close are the same
 MIN_ROWS = 2  # a table has at least this many rows ...

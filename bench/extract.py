@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,11 +60,11 @@ def best(runs: int, function) -> float:
 
 
 def pdf_figures(folder: Path, runs: int) -> list[dict]:
-    from producers.cache import NAMES, Producers, skip_reason
-    from producers.variants import BY_ID
-
     from archive.extract import document_text, pdf_pages
     from archive.parse import parse
+
+    from producers.cache import NAMES, Producers, skip_reason
+    from producers.variants import BY_ID
 
     producers = Producers(folder)
     out = []

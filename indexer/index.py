@@ -49,8 +49,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import accumulate
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 
 from pyroaring import BitMap

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
 from functools import reduce
 from operator import and_, or_, sub
 from typing import TYPE_CHECKING

@@ -29,8 +29,8 @@ from archive.store import Store, StoreError
 from indexer import check as index_check
 from indexer.check import CheckReport, Repaired
 from indexer.index import EmptyStore, SearchIndex, SyncReport
-from indexer.writelock import IndexBusy
 from indexer.search import SearchRequest, SearchResult, search
+from indexer.writelock import IndexBusy
 
 from .config import Config
 from .export import EXPORT_LIMIT

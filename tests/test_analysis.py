@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from indexdocs import document, snapshot_of
 
 from archive.departments import gazetteer
 from indexer import analysis
 from indexer.analysis import analysis_version, dictionary_terms, flat, query_words, words
 from indexer.query import matching, parse_query
-
-from indexdocs import document, snapshot_of
 
 TEXTS = {
     "card": "形成“天府英才卡”（A卡）政务服务便利服务举措报省委组织部。",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dom import Node, _Builder  # the DOM the web tests read pages with
-
 from web.charts import COLUMN, MIN_WIDTH, month_range, monthly_bars
+
+from dom import Node, _Builder  # the DOM the web tests read pages with
 
 
 def svg_of(markup) -> Node:

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_server import free_port, wait_until_it_answers
 
 from archive.ingest import ingest_files
 from archive.store import Store
 from bulletins.cli import main
 
 from bulletingen import write_weeklies
-from test_server import free_port, wait_until_it_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = urllib.parse.quote("公安厅")

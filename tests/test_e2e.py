@@ -941,8 +941,9 @@ def test_items_chosen_across_two_result_pages_download_as_one_word_document(
 @pytest.fixture(scope="module")
 def pdf_archive_url(tmp_path_factory, corpus_texts) -> Iterator[str]:
     """An archive built from a PDF of a bulletin (made by reportlab), served on its own."""
-    from pdfgen import make_pdf
     from service.archive import Archive
+
+    from pdfgen import make_pdf
 
     folder = tmp_path_factory.mktemp("pdf-archive")
     pdf = make_pdf(corpus_texts["2024-weekly-01"], folder / "2024-weekly-01.pdf")

@@ -437,7 +437,7 @@ def test_every_file_stored_is_kept_by_its_content_and_the_corpus_may_go(tmp_path
     texts = {p.name: p.read_bytes() for p in folder.iterdir()}
     shutil.rmtree(folder)
 
-    for issue_id, sha in originals.items():
+    for sha in originals.values():
         data = store.originals.read(sha)
         assert data is not None and hashlib.sha256(data).hexdigest() == sha
     assert sorted(store.originals.read(sha) for sha in originals.values()) == sorted(texts.values())

@@ -12,6 +12,7 @@ from archive.layout import group_lines, line_text, page_tracking, read_lines
 
 from glyphs import typeset
 
+
 @pytest.mark.parametrize(
     "text, tracking",
     [

@@ -11,6 +11,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from indexdocs import document, snapshot_of
 
 from indexer.analysis import flat, query_words, searchable
 from indexer.query import (
@@ -27,7 +28,6 @@ from indexer.query import (
     ranking_words,
 )
 
-from indexdocs import document, snapshot_of
 from strategies import QUERIES, seams, soup
 
 DOCS = {

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from indexdocs import document
 
 from archive.ingest import ingest_file
 from archive.store import Store
@@ -29,7 +30,6 @@ from indexer.search import SearchRequest, SearchResult, search
 
 from brief import MONTHLY_01, MONTHLY_06, WEEKLY_37
 from bulletingen import YEAR_END_ISSUE
-from indexdocs import document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

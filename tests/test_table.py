@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from indexdocs import document, snapshot_of
 
 from indexer.index import SearchIndex
-
-from indexdocs import document, snapshot_of
 
 DOCS = [
     # (item_id, kind, section, year, departments, span, text)

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import web.departments
-from web.charts import month_range
 from archive.departments import gazetteer
+from web.charts import month_range
 
 from brief import WEEKLY_01
 from dom import Node, api, hit_links, page, path_of, query_of

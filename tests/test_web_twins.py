@@ -145,7 +145,7 @@ def test_a_configured_base_url_makes_every_link_of_a_csv_absolute_on_it(indexed_
     app = create_app(Config.load(indexed_archive, base_url=base + "/"))
     try:
         client = app.test_client()
-        for url in ("/issues.csv", "/search.csv?q=一件事", f"/departments/自然资源厅.csv"):
+        for url in ("/issues.csv", "/search.csv?q=一件事", "/departments/自然资源厅.csv"):
             _, *rows = csv_rows(client.get(url).get_data(as_text=True))
             links = [cell for row in rows for cell in row if cell.startswith("http")]
             assert links and all(link.startswith(base + "/") for link in links), url

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-
 from markupsafe import Markup, escape
 
 from archive import model
