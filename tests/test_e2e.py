@@ -24,23 +24,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
+from chromium import CHROMIUM
+from chromium import FLAGS as CHROMIUM_FLAGS
 
 from service.config import Config
 from web import create_app
 from web.charts import month_range
 from web.context import archive_of
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "screenshot-search.png"
 
@@ -101,7 +92,7 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         # Playwright gives each launch a fresh, empty user-data dir of its own.
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_FLAGS)
         )
         yield browser
         browser.close()

@@ -17,22 +17,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from chromium import CHROMIUM
+from chromium import FLAGS as CHROMIUM_FLAGS
+
 from .bulletin import Block, Bulletin, Table
 
-CHROMIUM = Path("/usr/bin/chromium")
 NOTO = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
-# Without the background-networking flags Chromium keeps trying the closed network.
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-)
+FLAGS = (*CHROMIUM_FLAGS, "--no-pdf-header-footer")
 
 
 def available() -> str | None:
