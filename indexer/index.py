@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 
 from pyroaring import BitMap
@@ -69,6 +69,18 @@ from archive.store import Store
 from .analysis import analysis_version, flat, segmenter, words
 from .documents import IndexDocument, documents
 from .table import DocTable, Grams, Segment
+from .wordcache import (
+    Fresh,
+    Segmented,
+    Unsegmented,
+    WordCache,
+    key_of,
+    pack,
+    read_spilled,
+    spill_path,
+    spilled,
+    unpack,
+)
 from .writelock import LOCK_TIMEOUT, write_lock
 
 SCHEMA_CODE = 10  # bump when the fields below, or what `documents` puts in them, change
@@ -106,14 +118,30 @@ class WordsField(TEXT):
     Whoosh's own path runs every token through an analyzer chain as a Token
     object; counting `analysis.words` gives the same postings for a fraction of
     the work. Queries never go through Whoosh's parser, so no analyzer is used.
+    The value is a text's words from the segmentation cache (`Segmented`), or
+    a text to segment (`Unsegmented`), whose words this writer's process keeps
+    in `fresh` for the cache.
     """
 
     def __init__(self):
         super().__init__(phrase=False)
         self.scorable = False  # no per-document lengths: relevance is table.DocTable's
 
+    @property
+    def fresh(self) -> Fresh:
+        """What this process segmented (never pickled with the schema)."""
+        return self.__dict__.setdefault("_fresh", Fresh())
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_fresh"}
+
     def index(self, value, **kwargs):
-        for word, frequency in Counter(words(value)).items():
+        if isinstance(value, Segmented):
+            found = unpack(value.packed)
+        else:
+            found = words(value.text)
+            self.fresh.found[value.key] = pack(found)
+        for word, frequency in Counter(found).items():
             yield word.encode("utf-8"), frequency, float(frequency), pack_uint(frequency)
 
 
@@ -147,12 +175,13 @@ def make_schema() -> Schema:
     )
 
 
-def _fields(doc: IndexDocument) -> dict:
-    """The Whoosh fields of a document (the inverse of `Snapshot.document`)."""
+def _fields(doc: IndexDocument, segmented: Segmented | Unsegmented) -> dict:
+    """The Whoosh fields of a document (the inverse of `Snapshot.document`), given its words
+    or what the writer needs to find them."""
     text = flat(doc.text).replace(END_TEXT, "")
     return {
         "issue_id": doc.issue_id,
-        "text": doc.text,
+        "text": segmented,
         "kind": (doc.kind + END_VALUE).encode(),
         "section": (doc.section + END_VALUE).encode(),
         "year": (JOIN.join(doc.years) + END_VALUE).encode(),
@@ -319,11 +348,10 @@ class SearchIndex:
         with self._write_lock():
             build = self._new_build_dir()
             ix = FileIndex.create(IndexStorage(str(build)), make_schema(), INDEX_NAME)
-            count = 0
-            with _writer(ix, len(issues), processes) as writer:
-                for doc in docs:
-                    writer.add_document(**_fields(doc))
-                    count += 1
+            with self._word_cache() as cache:
+                with _writer(ix, build, cache, len(issues), processes) as edit:
+                    edit.add_many(docs)
+                cache.retain(edit.keys)
             ix.close()
             _write_grams(build)
             _write_meta(build, {"version": index_version(), "issues": issues})
@@ -333,7 +361,7 @@ class SearchIndex:
             temporary.symlink_to(build.name)
             os.replace(temporary, self.link)
             self._remove_old_builds(keep={build, previous})
-            return count
+            return len(edit.added)
 
     def sync(self, store: Store, processes: int = 1, redo: Iterable[str] = ()) -> SyncReport:
         """Bring the index in step with the store: rebuild if missing or outdated, else update changed issues.
@@ -375,11 +403,23 @@ class SearchIndex:
         live = self.live_dir()
         ix = FileIndex(IndexStorage(str(live)), indexname=INDEX_NAME)
         try:
-            with _writer(ix, issues, processes, timeout=30) as writer:
-                yield _Edit(writer)
+            with (
+                self._word_cache() as cache,
+                _writer(ix, live, cache, issues, processes, timeout=30) as edit,
+            ):
+                yield edit
         finally:
             ix.close()
         _write_grams(live)
+
+    @contextmanager
+    def _word_cache(self) -> Iterator[WordCache]:
+        """The segmentation cache beside the index (a writer's only: under the write lock)."""
+        cache = WordCache(self.link.with_name(f"{self.link.name}.words.sqlite"), analysis_version())
+        try:
+            yield cache
+        finally:
+            cache.close()
 
     def leftovers(self) -> list[Path]:
         """What an interrupted rebuild left behind: unfinished builds (no record written) and
@@ -485,16 +525,61 @@ class SearchIndex:
 
 
 class _Edit:
-    """The two changes a commit makes: an issue's documents out, documents in."""
+    """The two changes a commit makes: an issue's documents out, documents in (their words from
+    the segmentation cache where it has them; after the commit, the cache keeps what was
+    segmented: `keep`)."""
 
-    def __init__(self, writer):
-        self._writer = writer
+    def __init__(self, writer, cache: WordCache):
+        self._writer, self._cache = writer, cache
+        self.keys: set[bytes] = set()  # of the texts added
+        self.added: list[str] = []  # item ids
 
     def delete_issue(self, issue_id: str) -> None:
         self._writer.delete_by_term("issue_id", issue_id)
 
     def add(self, doc: IndexDocument) -> None:
-        self._writer.add_document(**_fields(doc))
+        self.add_many([doc])
+
+    def add_many(self, docs: Iterable[IndexDocument]) -> None:
+        for chunk in _chunks(docs, 256):
+            keys = [key_of(doc.text) for doc in chunk]
+            known = self._cache.get_many(set(keys))
+            for doc, key in zip(chunk, keys, strict=True):
+                self._add(doc, key, known.get(key))
+
+    def _add(self, doc: IndexDocument, key: bytes, packed: bytes | None) -> None:
+        if packed is not None:
+            segmented = Segmented(packed)
+        else:
+            if isinstance(self._writer, _Writer) and not self._writer.tasks:
+                segmenter()  # before the workers fork, so that they share jieba's dictionary
+            segmented = Unsegmented(key, doc.text)
+        self._writer.add_document(**_fields(doc, segmented))
+        self.keys.add(key)
+        self.added.append(doc.item_id)
+
+    def keep(self, folder: Path) -> None:
+        """Put into the cache what this writer and its worker processes segmented."""
+        ours = self._writer.schema["text"].fresh.found
+        self._cache.put_many(chain(ours.items(), read_spilled(spilled(folder))))
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _forget_spilled(folder: Path) -> None:
+    """Remove the words a write's workers spilled (read, or left by a write that failed: they
+    must never reach a cache of another analysis version)."""
+    for path in spilled(folder):
+        path.unlink(missing_ok=True)
 
 
 class IndexMissing(RuntimeError):
@@ -512,27 +597,33 @@ def _documents(
 
 
 @contextmanager
-def _writer(ix, issues: int, processes: int, **options):
-    """A Whoosh writer; for many issues, one that segments and writes in `processes` worker processes.
+def _writer(ix, folder: Path, cache: WordCache, issues: int, processes: int, **options):
+    """One commit to the index in `folder`; for many issues, written by `processes` workers.
 
-    Whoosh's MpWriter forks its workers (after jieba's dictionary is loaded
-    here, so they share it); each analyses and writes a segment of its own,
-    kept as it is (multisegment) rather than merged, so both cores do the
-    segmentation and the Whoosh work, and the text is segmented once.
+    Whoosh's MpWriter forks its workers (after jieba's dictionary is loaded,
+    when there is text to segment, so they share it); each analyses and writes
+    a segment of its own, kept as it is (multisegment) rather than merged, so
+    both cores do the segmentation and the Whoosh work, and the text is
+    segmented once. What they segment comes back through files in `folder`
+    and is kept in the cache once the commit succeeded.
     """
     if processes > 1 and issues >= PARALLEL_FROM:
-        segmenter()
         writer = _Writer(
             ix, procs=processes, multisegment=True, batchsize=64, **WRITER_OPTIONS, **options
         )
     else:
         writer = ix.writer(**WRITER_OPTIONS, **options)
+    _forget_spilled(folder)
+    edit = _Edit(writer, cache)
     try:
         with writer:
-            yield writer
+            yield edit
+        edit.keep(folder)
     except BaseException:
         _let_go(writer)
         raise
+    finally:
+        _forget_spilled(folder)
 
 
 def _let_go(writer) -> None:
@@ -626,6 +717,11 @@ _FAILED = "failed"  # what a worker puts on the result queue instead of its segm
 
 class _Task(SubWriterTask):
     parent: int = 0
+
+    def _process_file(self, filename, doc_count) -> None:
+        """A batch of documents; then what was segmented goes to this process's spill file."""
+        super()._process_file(filename, doc_count)
+        self.writer.schema["text"].fresh.spill(spill_path(Path(self.storage.folder)))
 
     def run(self) -> None:
         die_with_parent(self.parent)

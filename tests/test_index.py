@@ -420,3 +420,40 @@ def test_a_write_that_fails_in_its_commit_leaves_no_lock_and_no_worker(
 
     assert sorted(report.added) == sorted(before)
     assert everything(index) == before
+
+
+# --- the segmentation cache ------------------------------------------------------------
+
+
+def _no_segmenting(text: str) -> list[str]:
+    raise AssertionError(f"segmented again: {text[:20]}")
+
+
+@pytest.mark.parametrize("processes", [1, 2], ids=["one process", "worker processes"])
+def test_a_rebuild_segments_no_text_that_an_earlier_build_segmented(
+    index, store, monkeypatch, processes
+):
+    monkeypatch.setattr(indexer.index, "PARALLEL_FROM", 0)
+    index.rebuild(store, processes=processes)
+    before = [results(index, params) for params in QUERIES]
+    live = index.live_dir()
+    assert not list(live.glob("*.spill"))  # the workers' words were taken into the cache
+
+    monkeypatch.setattr(indexer.index, "words", _no_segmenting)
+    index.rebuild(store, processes=1)  # in this process: would fail if it segmented anything
+
+    assert [results(index, params) for params in QUERIES] == before
+
+
+def test_a_sync_segments_only_the_new_texts(index, store, world, monkeypatch):
+    index.rebuild(store)
+    segmented = []
+    monkeypatch.setattr(indexer.index, "words", lambda text: segmented.append(text) or words(text))
+    path = world / "extra.txt"
+    path.write_text(EXTRA.format(n=48, total=519, start="11月25日", end="11月29日"), "utf-8")
+    assert ingest_file(store, path).status == "added"
+
+    index.sync(store)
+
+    assert len(segmented) == 1 and "第48批" in segmented[0]
+    assert results(index, {"q": "民政厅 一窗受理"})[1] == ["weekly-2024-11-25/s1-1"]
