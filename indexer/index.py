@@ -60,6 +60,7 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
@@ -726,10 +727,31 @@ class _Task(SubWriterTask):
     def run(self) -> None:
         die_with_parent(self.parent)
         try:
-            super().run()
+            self._write()
         except Exception as error:  # told to the parent, which fails the commit with it
             code = error.errno if isinstance(error, OSError) else None
             self.resultqueue.put((_FAILED, code, getattr(error, "strerror", None) or str(error)))
+
+    def _write(self) -> None:
+        """Whoosh's `SubWriterTask.run` for a multisegment write, with the segment's grams
+        written here, on this worker's core, before the segment is handed to the parent."""
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        if not self.running:
+            writer.cancel()
+            return
+        segment = writer._finalize_segment()
+        reader = SegmentReader(self.storage, writer.schema, segment)
+        try:
+            _write_segment_grams(reader, Path(self.storage.folder))
+        finally:
+            reader.close()
+        self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
 
 
 # -- the table: segments read from their columns in bulk, and their n-grams ---------------
@@ -781,14 +803,19 @@ def _write_grams(folder: Path) -> None:
     try:
         with ix.reader() as reader:
             for leaf, _offset in reader.leaf_readers():
-                path = folder / f"{leaf._segment.segment_id()}{GRAMS_EXT}"
-                if not path.exists():
-                    texts, starts = _flat_column(leaf, folder)
-                    temporary = path.with_name(f".{path.name}.tmp")
-                    temporary.write_bytes(Grams.build(_decoded(texts, starts)))
-                    os.replace(temporary, path)
+                _write_segment_grams(leaf, folder)
     finally:
         ix.close()
+
+
+def _write_segment_grams(leaf, folder: Path) -> None:
+    """The grams file of one segment, unless it has one."""
+    path = folder / f"{leaf._segment.segment_id()}{GRAMS_EXT}"
+    if not path.exists():
+        texts, starts = _flat_column(leaf, folder)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(Grams.build(_decoded(texts, starts)))
+        os.replace(temporary, path)
 
 
 def _flat_column(leaf, folder: Path) -> tuple[object, array]:
