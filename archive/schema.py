@@ -190,7 +190,17 @@ def _file_names(db: Database) -> None:
             db[table].add_column("name", str)
 
 
-SCHEMA_VERSION = 6  # the number of steps above
+@MIGRATIONS(name="m007_read_sha256")
+def _read_sha256(db: Database) -> None:
+    """The hash of the file an issue's rows were read from (schema 7). A file that gives the same
+    content in other bytes moves `source_sha256` on, not this: the search index knows an issue
+    version by it (`Store.issue_signatures`), so content that did not change is not indexed again."""
+    if "read_sha256" not in db["issues"].columns_dict:
+        db["issues"].add_column("read_sha256", str)
+        db.execute("UPDATE issues SET read_sha256 = source_sha256")
+
+
+SCHEMA_VERSION = 7  # the number of steps above
 
 
 def schema_version(db: Database) -> int | None:

@@ -333,6 +333,7 @@ class Store:
     def _insert_issue(self, issue: Issue, source: SourceRecord) -> None:
         rows = to_rows(issue, Source(source.path, source.sha256))
         rows.issues[0]["received_at"] = source.ingested_at or now()
+        rows.issues[0]["read_sha256"] = source.sha256  # kept by a repoint (schema m007)
         for table, table_rows in rows.tables():
             self._insert(table, table_rows)
         self._insert("figures", figure_rows(issue))  # derived, but written with the issue
@@ -472,12 +473,15 @@ class Store:
     # -- what the derived copies compare ------------------------------------
 
     def issue_signatures(self) -> dict[str, str]:
-        """issue_id -> what its stored content came from (file hash, when it came, its version).
+        """issue_id -> what its stored content came from (the hash of the file its rows were read
+        from, when it came, its version).
 
-        A derived copy (the search index) compares these to know what to redo.
+        A derived copy (the search index) compares these to know what to redo: the
+        same content come again in other bytes, or its file moved, changes none.
         """
         rows = self.db.query(
-            """SELECT i.issue_id, i.source_sha256 || ':' || coalesce(i.received_at, '')
+            """SELECT i.issue_id, i.read_sha256 || ':'
+                      || coalesce(i.received_at, '')
                       || ':v' || i.version AS sig
                FROM issues i"""
         )

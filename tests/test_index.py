@@ -216,6 +216,17 @@ def test_sync_after_a_file_changes_updates_only_that_issue(index, store, world):
     assert results(index, {"dept": "自然资源厅", "kind": "weekly"})[0] == 5  # 4 items, 1 table
 
 
+def test_sync_after_the_same_content_came_again_in_other_bytes_writes_nothing(index, store, world):
+    index.rebuild(store)
+    for path in collect([world / "bulletins"]):  # a line end more: other bytes, the same text
+        path.write_bytes(path.read_bytes() + b"\n\n")
+        assert ingest_file(store, path).status == "unchanged"
+
+    report = index.sync(store)
+
+    assert (report.added, report.removed, report.rebuilt) == ([], [], False)
+
+
 def test_sync_after_an_issue_disappears_removes_it(index, store):
     index.rebuild(store)
 

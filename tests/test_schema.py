@@ -16,7 +16,7 @@ from archive.store import Store, StoreError
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STEPS = [
     "m001_issues", "m002_problems", "m003_figures", "m004_versions", "m005_pages",
-    "m006_file_names",
+    "m006_file_names", "m007_read_sha256",
 ]  # fmt: skip
 
 
@@ -175,4 +175,20 @@ def test_the_issues_of_an_earlier_schema_are_their_first_version_and_take_a_corr
         == "《窗口工作周报》2024年第1期（总第472期）"
     )
     assert [v.version for v in store.versions("weekly-2024-01-02")] == [1, 2]
+    store.close()
+
+
+@pytest.mark.parametrize("version", [1, 4])
+def test_an_upgraded_archive_keeps_the_signatures_its_index_knows_its_issues_by(
+    tmp_path, version
+):
+    """The signature an index recorded before schema 7 (the file's hash, when it came, the
+    version) is the one the upgraded store gives: an upgrade re-indexes nothing."""
+    store = Store(archive_of_schema(version, tmp_path / "archive.db"))
+    (before,) = store.db.execute(
+        """SELECT source_sha256 || ':' || coalesce(received_at, '') || ':v' || version
+           FROM issues WHERE issue_id = 'weekly-2024-01-02'"""
+    ).fetchone()
+
+    assert store.issue_signatures() == {"weekly-2024-01-02": before}
     store.close()
