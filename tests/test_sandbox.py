@@ -23,6 +23,8 @@ def job(kind: str):
             pass
     if kind == "sleep":
         time.sleep(3600)
+    if kind == "nap":  # most of a QUICK deadline
+        time.sleep(1.3)
     if kind == "memory":
         hog = []
         while True:
@@ -46,6 +48,12 @@ def test_a_job_past_its_deadline_is_stopped_and_the_others_are_answered():
     assert answers[0::2] == ["A", "B", "C"]
     assert answers[1] == answers[3] == Stopped("time", QUICK)
     assert time.monotonic() - started < 4 * QUICK.seconds
+
+
+def test_a_job_waiting_behind_another_in_a_worker_has_its_whole_time_from_when_it_begins():
+    answers = list(sandbox.run(job, ["nap", "nap", "loop", "after"], processes=1, limits=QUICK))
+
+    assert answers == ["NAP", "NAP", Stopped("time", QUICK), "AFTER"]
 
 
 def test_a_job_over_its_memory_limit_is_stopped_and_says_so():
