@@ -300,7 +300,8 @@ def _record(store: Store, read: _Read, result: Issue | Problem) -> Outcome:
         issue_id=issue_id,
         name=read.name,
     )
-    known = store.version_with(issue_id, fingerprint(issue))
+    content = fingerprint(issue)
+    known = store.version_with(issue_id, content)
     if known is None:
         kept = store.versions(issue_id)
         if not kept:
@@ -322,5 +323,5 @@ def _record(store: Store, read: _Read, result: Issue | Problem) -> Outcome:
         store.record_source(record)
         problem = Problem("duplicate", known.source.shown)
         return Outcome(key, "duplicate", issue_id, problem, name=read.name)
-    store.repoint(issue_id, record)  # the same content: in other bytes, or its file moved
+    store.repoint(issue_id, record, content)  # the same content: in other bytes, or moved
     return Outcome(key, "unchanged", issue_id, version=known.version, name=read.name)

@@ -200,7 +200,17 @@ def _read_sha256(db: Database) -> None:
         db.execute("UPDATE issues SET read_sha256 = source_sha256")
 
 
-SCHEMA_VERSION = 7  # the number of steps above
+@MIGRATIONS(name="m008_fingerprint")
+def _fingerprint(db: Database) -> None:
+    """The current version's `versions.fingerprint` (schema 8), written with its rows: an ingest
+    of a file that changed in its bytes only compares it, instead of rebuilding the stored
+    issue to compute it. Empty in an upgraded archive until the issue is written again (the
+    store computes it then)."""
+    if "fingerprint" not in db["issues"].columns_dict:
+        db["issues"].add_column("fingerprint", str)
+
+
+SCHEMA_VERSION = 8  # the number of steps above
 
 
 def schema_version(db: Database) -> int | None:

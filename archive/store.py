@@ -288,14 +288,17 @@ class Store:
             self.db.execute("DELETE FROM problems WHERE path = ?", [source.path])
         return number + 1
 
-    def repoint(self, issue_id: str, source: SourceRecord) -> None:
-        """The current version of an issue now comes from this file (the same content in other
-        bytes, or its file moved): the record of where it comes from follows, nothing else."""
+    def repoint(self, issue_id: str, source: SourceRecord, fingerprint: str) -> None:
+        """The current version of an issue now comes from this file (the same content, of this
+        fingerprint, in other bytes, or its file moved): the record of where it comes from
+        follows, nothing else (but a fingerprint an upgraded archive lacked)."""
         with self._transaction():
             self._put_source(replace(source, issue_id=issue_id))
             self.db.execute(
-                "UPDATE issues SET source_path = ?, source_sha256 = ? WHERE issue_id = ?",
-                [source.path, source.sha256, issue_id],
+                """UPDATE issues SET source_path = ?, source_sha256 = ?,
+                                     fingerprint = coalesce(fingerprint, ?)
+                   WHERE issue_id = ?""",
+                [source.path, source.sha256, fingerprint, issue_id],
             )
             self.db.execute("DELETE FROM problems WHERE path = ?", [source.path])
 
@@ -334,6 +337,7 @@ class Store:
         rows = to_rows(issue, Source(source.path, source.sha256))
         rows.issues[0]["received_at"] = source.ingested_at or now()
         rows.issues[0]["read_sha256"] = source.sha256  # kept by a repoint (schema m007)
+        rows.issues[0]["fingerprint"] = versions.fingerprint(issue)
         for table, table_rows in rows.tables():
             self._insert(table, table_rows)
         self._insert("figures", figure_rows(issue))  # derived, but written with the issue
@@ -415,12 +419,22 @@ class Store:
         row = self.db.execute(
             "SELECT version FROM versions WHERE issue_id = ? AND fingerprint = ?",
             [issue_id, fingerprint],
+        ).fetchone() or self.db.execute(
+            "SELECT version FROM issues WHERE issue_id = ? AND fingerprint = ?",
+            [issue_id, fingerprint],
         ).fetchone()
-        current = self.load(issue_id)
         found = row[0] if row else None
-        if found is None and current is not None and versions.fingerprint(current) == fingerprint:
-            found = current.version
+        if found is None and self._fingerprint_unknown(issue_id):  # an upgraded archive's issue
+            current = self.load(issue_id)
+            if versions.fingerprint(current) == fingerprint:
+                found = current.version
         return next((v for v in self.versions(issue_id) if v.version == found), None)
+
+    def _fingerprint_unknown(self, issue_id: str) -> bool:
+        row = self.db.execute(
+            "SELECT fingerprint IS NULL FROM issues WHERE issue_id = ?", [issue_id]
+        ).fetchone()
+        return bool(row and row[0])
 
     def issue_view(self, issue_id: str, version: int | None = None) -> VersionedIssue | None:
         """An issue in one version (None: the current), with the list of its versions."""

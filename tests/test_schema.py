@@ -16,7 +16,7 @@ from archive.store import Store, StoreError
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STEPS = [
     "m001_issues", "m002_problems", "m003_figures", "m004_versions", "m005_pages",
-    "m006_file_names", "m007_read_sha256",
+    "m006_file_names", "m007_read_sha256", "m008_fingerprint",
 ]  # fmt: skip
 
 
@@ -191,4 +191,21 @@ def test_an_upgraded_archive_keeps_the_signatures_its_index_knows_its_issues_by(
     ).fetchone()
 
     assert store.issue_signatures() == {"weekly-2024-01-02": before}
+    store.close()
+
+
+def test_an_upgraded_archive_without_fingerprints_still_knows_its_content_in_other_bytes(
+    tmp_path, corpus_dir
+):
+    """Issues stored before schema 8 have no fingerprint: they are compared by their rows."""
+    store = Store(tmp_path / "archive.db")
+    path = tmp_path / "2024-weekly-01.txt"
+    path.write_bytes((corpus_dir / "2024-weekly-01.txt").read_bytes())
+    assert ingest_file(store, path).status == "added"
+    store.db.execute("UPDATE issues SET fingerprint = NULL")  # as m008 leaves an earlier archive
+    path.write_bytes(path.read_bytes() + b"\n\n")
+
+    assert ingest_file(store, path).status == "unchanged"
+    assert store.issue_ids() == ["weekly-2024-01-02"]
+    assert store.db.execute("SELECT fingerprint IS NOT NULL FROM issues").fetchone() == (1,)
     store.close()
