@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from itertools import islice
 
 from markupsafe import Markup, escape
@@ -24,18 +25,25 @@ MAX_SCAN = 50_000  # characters of an item searched for its matches
 MAX_MATCHES = 200  # matches among which the window is chosen
 
 
-def match_spans(
-    text: str, terms: list[str], limit: int | None = None
-) -> list[tuple[int, int]]:
+def match_spans(text: str, terms: list[str], limit: int | None = None) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) of the terms in the text, longest term first at each place;
     the first `limit` of them when one is given."""
+    pattern = _pattern(tuple(terms))
+    if pattern is None:
+        return []
+    return [m.span() for m in islice(pattern.finditer(text), limit)]
+
+
+@lru_cache(maxsize=256)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    """The terms as one pattern, made once for the page of hits (and for the same query again),
+    not once per hit: building it was a tenth of a search's time."""
     ordered = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
     if not ordered:
-        return []
+        return None
     # A term matches across the spaces and line breaks the text may have inside it.
     spelled = ("\\s*".join(re.escape(c) for c in t if not c.isspace()) for t in ordered)
-    pattern = re.compile("|".join(spelled), re.IGNORECASE)
-    return [m.span() for m in islice(pattern.finditer(text), limit)]
+    return re.compile("|".join(spelled), re.IGNORECASE)
 
 
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> Markup:
