@@ -721,9 +721,10 @@ _FAILED = "failed"  # what a worker puts on the result queue instead of its segm
 class _Postings(PostingPool):
     """Whoosh's pool of a segment's postings, grouped by term as they come instead of sorted
     whole at the end: a writer adds a term's postings in document order, so only the terms
-    are sorted. Whoosh's pool sorted every posting as a 5-tuple and spilled runs to disk past
-    `limitmb`; grouped, a cached reindex at 500 bulletins took 4 % less CPU and 18 % less memory, and the
-    postings of a segment of 5,000 bulletins' half (about 2 million) stay in memory."""
+    are sorted. Whoosh's pool sorted every posting as a 5-tuple (and spilled runs to disk
+    past `limitmb`); grouped, a cached reindex at 500 bulletins took 4 % less CPU and 18 %
+    less memory (a segment of half of 5,000 bulletins, about 2 million postings, stays in
+    memory)."""
 
     def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
