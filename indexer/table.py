@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from heapq import nlargest, nsmallest
+from heapq import heappush, heapreplace, nlargest, nsmallest
 from itertools import accumulate, chain
 from operator import add
 
@@ -43,6 +43,7 @@ DATES = {
     "published": ("published", "published"),
 }
 MULTI_VALUED = {"department": "departments", "year": "year"}  # facet -> its column of tuples
+THRESHOLD_FROM = 256  # documents matched, from which several words are ranked by threshold
 
 
 def _ordinal(day: int) -> int:
@@ -323,12 +324,63 @@ class DocTable:
                         if len(top) == n:
                             return top
                 return top + self.newest(docs - scored, n - len(top))
-        every = [self._word(w)[0] for w in words]
+        every = [self._word(w) for w in words]
+        if len(docs) > THRESHOLD_FROM:
+            top = self._by_threshold(docs, every, n)
+            if top is not None:
+                return top
+        scores = [s for s, _, _ in every]
 
         def score(d: int) -> tuple[float, int]:
-            return sum(s.get(d, 0.0) for s in every), order[d]
+            return sum(s.get(d, 0.0) for s in scores), order[d]
 
         return nlargest(n, docs, key=score)
+
+    def _by_threshold(
+        self, docs: BitMap, every: list[tuple[dict[int, float], list[int], FrozenBitMap]], n: int
+    ) -> list[int] | None:
+        """`most_relevant` of several words by Fagin's threshold algorithm: down the words'
+        ranked lists side by side, each document met scored whole, until the n-th best beats
+        what any document not yet met could have (the sum of the scores at the depth reached).
+
+        Why: a pair of common words matches thousands of documents, and scoring every one
+        of them was most of such a search. The same order as scoring them all (ties by
+        order, then by document number, as `nlargest` keeps them); None when the lists run
+        deeper than `docs` is large (a filter that excludes the best documents), where
+        scoring `docs` is cheaper.
+        """
+        order = self.order
+        scores = [s for s, _, _ in every]
+        lists = [ranked for _, ranked, _ in every]
+        top: list[tuple[tuple[float, int, int], int]] = []  # the n best met: a min-heap
+        met: set[int] = set()
+        deepest = max(len(ranked) for ranked in lists)
+        for depth in range(min(deepest, len(docs))):
+            frontier = 0.0
+            for word_scores, ranked in zip(scores, lists, strict=True):
+                if depth >= len(ranked):
+                    continue
+                d = ranked[depth]
+                frontier += word_scores[d]
+                if d in met:
+                    continue
+                met.add(d)
+                if d in docs:
+                    key = (sum(s.get(d, 0.0) for s in scores), order[d], -d)
+                    if len(top) < n:
+                        heappush(top, (key, d))
+                    elif key > top[0][0]:
+                        heapreplace(top, (key, d))
+            if len(top) == n and top[0][0][0] > frontier:
+                break
+        else:
+            if deepest > len(docs):
+                return None
+            # Every list run to its end: each document with a score was met.
+            ranked = [d for _, d in sorted(top, reverse=True)]
+            unscored = docs - BitMap(met)
+            return ranked + self.newest(unscored, n - len(ranked))
+        return [d for _, d in sorted(top, reverse=True)]
 
     def _word(self, word: str) -> tuple[dict[int, float], list[int], FrozenBitMap]:
         """A word's BM25 score in each document it occurs in, those documents best first

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 from indexdocs import document, snapshot_of
+from pyroaring import BitMap
 
+from indexer.analysis import words
 from indexer.index import SearchIndex
 
 DOCS = [
@@ -209,3 +211,34 @@ def test_a_needle_is_found_through_its_grams_and_checked_whole(table):
 
 def test_texts_come_back_as_written(table):
     assert [table.text(d) for d in sorted(table.live)] == [d[6].lower() for d in DOCS[:-1]]
+
+
+def test_several_words_ranked_by_threshold_come_in_the_order_of_scoring_every_document(
+    indexed_archive, monkeypatch
+):
+    """The threshold algorithm stops early; what it returns is what scoring all would give,
+    ties included, for any words, any set of documents (a filter) and any page size."""
+    import random
+
+    import indexer.table
+
+    index = SearchIndex(indexed_archive / "index")
+    rng = random.Random(7)
+    with index.searching() as snapshot:
+        table = snapshot.table
+        live = sorted(table.live)
+        vocabulary = sorted(
+            {w for d in live for w in words(snapshot.document(d).text) if len(w) > 1}
+        )
+        cases = 0
+        for _ in range(300):
+            chosen = rng.sample(vocabulary, rng.choice([2, 2, 3]))
+            docs = BitMap(rng.sample(live, rng.randint(1, len(live))))
+            n = rng.choice([1, 3, 20, 50])
+            monkeypatch.setattr(indexer.table, "THRESHOLD_FROM", 10**9)
+            everything = table.most_relevant(docs, chosen, n)
+            monkeypatch.setattr(indexer.table, "THRESHOLD_FROM", 0)
+            assert table.most_relevant(docs, chosen, n) == everything, (chosen, n)
+            cases += bool(everything)
+    index.close()
+    assert cases > 100
