@@ -4,6 +4,10 @@ Each command reads its options, calls the archive (`service.archive.Archive`,
 opened for the data dir and closed when the command ends), and prints the
 result as text in Chinese (`render`) or, with --json, as the JSON the API
 gives (its stable English codes kept), or with --csv as the web's .csv twins.
+
+What only some commands use (Flask and the web's twins, python-docx, feeds,
+the figures' series) is imported inside those commands: `bulletins ingest`
+starts in a fraction of the time without them (tests/test_cli.py keeps it so).
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from urllib.parse import urlencode
 import click
 
 from archive.departments import did_you_mean, gazetteer
-from archive.figures import SERIES_BY_KEY
 from archive.ingest import Outcome, collect
 from archive.lookup import IssueRef, parse_reference
 from archive.model import parse_ref
@@ -39,13 +42,8 @@ from service.export import (
     issues_csv,
     items_csv,
 )
-from service.feed import atom_feed
 from service.intent import as_department_filter, issue_reference
-from service.report import GROUPINGS, report_docx
-from web.feeds import search_feed_of
-from web.figures import all_figures_csv, figures_csv, series_data, series_json
-from web.related import item_with_related
-from web.reports import ItemNotFound, build_report
+from service.report import GROUPINGS
 
 from . import render
 from .options import KIND_OPTION, department_names, filter_options, output_options, search_options
@@ -265,6 +263,8 @@ def show(archive: Archive, name: str, output: str) -> None:
         named = f"第{version}版" if version else ""
         raise click.ClickException(f"{known[-1].title}{named}中没有编号为“{anchor}”的条目")
     if output == "json":
+        from web.related import item_with_related
+
         indexed(archive)  # its related items come from the index
         echo_json(item_with_related(archive.index, followed))
     else:
@@ -503,6 +503,9 @@ def figures(archive: Archive, series: str | None, dept: str | None, output: str)
     不给数列：每个数列及其起止和最新值。给出数列：各点由旧到新，各附所出自的条目；与前后
     明显不符的值会标出。
     """
+    from archive.figures import SERIES_BY_KEY
+    from web.figures import all_figures_csv, figures_csv, series_data, series_json
+
     store, link = archive.store, link_of(archive)
     if series is None:
         summaries = store.figures.series()
@@ -579,6 +582,9 @@ def report(
 
     与网页的“下载 Word”相同：每条附其文字、引用和链接（用 --base-url）。
     """
+    from service.word import report_docx
+    from web.reports import ItemNotFound, build_report
+
     request = None
     try:
         if not items:
@@ -608,6 +614,9 @@ def report(
 @click.pass_obj
 def feed(archive: Archive, query: str, params: dict) -> None:
     """一次检索的 Atom 订阅源（订阅），与 /search.atom 相同，链接用 --base-url。"""
+    from service.feed import atom_feed
+    from web.feeds import search_feed_of
+
     try:
         request = SearchRequest.from_params({"q": query, **params})
     except QueryError as error:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,6 +134,39 @@ def test_data_dir_option_wins_over_BULLETINS_DATA(runner, tmp_path, corpus_dir):
 
     assert (tmp_path / "chosen" / "archive.db").is_file()
     assert not (tmp_path / "from-env").exists()
+
+
+# What a command imported, printed last by a `bulletins` run in a process of its own
+# (CliRunner runs it in the test's, which has imported everything).
+COMMAND_IN_A_PROCESS = """
+import json, sys
+from bulletins.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    print(json.dumps({"modules": sorted(sys.modules)}))
+"""
+NOT_FOR_INGEST = {"flask", "werkzeug", "jinja2", "docx", "lxml", "web"}
+
+
+def in_a_process(*args: str, tmp: Path) -> dict:
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    done = subprocess.run(
+        [sys.executable, "-c", COMMAND_IN_A_PROCESS, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_ingest_imports_neither_the_web_app_nor_word(tmp_path, data_dir, corpus_dir):
+    """What keeps `bulletins ingest` quick to start: it runs without Flask or python-docx."""
+    done = in_a_process("--data-dir", str(data_dir), "ingest", str(corpus_dir), tmp=tmp_path)
+
+    assert {m.split(".")[0] for m in done["modules"]} & NOT_FOR_INGEST == set()
 
 
 # --- issues -------------------------------------------------------------------

@@ -12,7 +12,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from archive.model import Issue
-from service.report import Report, ReportItem, groups, report_docx
+from service.report import Report, ReportItem, groups
+from service.word import report_docx
 from web.filters import cn_span
 
 BASE = "https://bulletins.example.org"

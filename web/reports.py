@@ -19,7 +19,7 @@ from archive.model import Attachment, Issue, parse_ref
 from archive.store import Store
 from indexer.index import SearchIndex
 from indexer.search import SearchRequest, search
-from service.report import GROUPINGS, Report, ReportItem, groups, report_docx
+from service.report import GROUPINGS, Report, ReportItem, groups
 
 from .context import absolute, config, get_index, get_store
 from .filters import KIND_LABELS, cn_date, cn_span
@@ -165,6 +165,8 @@ def search_filters(search_request: SearchRequest) -> tuple[tuple[str, str], ...]
 
 @bp.get("/report.docx")
 def docx():
+    from service.word import report_docx  # python-docx only when a .docx is asked for
+
     report = report_from_request()
     day = f"{report.generated:%Y%m%d}"
     name = f"{report.title}-{day}.docx"
