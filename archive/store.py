@@ -501,6 +501,20 @@ class Store:
         )
         return {r["issue_id"]: r["sig"] for r in rows}
 
+    def document_count(self, issue_ids: list[str]) -> int:
+        """How many documents (items and attachments) these issues hold: the texts an index
+        segments to take them in."""
+        count = 0
+        for start in range(0, len(issue_ids), 400):  # within SQLite's limit of parameters
+            chunk = issue_ids[start : start + 400]
+            marks = ", ".join("?" * len(chunk))
+            count += self.db.execute(
+                f"""SELECT (SELECT count(*) FROM items WHERE issue_id IN ({marks}))
+                         + (SELECT count(*) FROM attachments WHERE issue_id IN ({marks}))""",
+                [*chunk, *chunk],
+            ).fetchone()[0]
+        return count
+
     def document_versions(self) -> dict[str, tuple[str, set[str]]]:
         """issue_id -> (signature, ids of its items and attachments): what the index should hold
         (the ids of the current version, as its links name them)."""

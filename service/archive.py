@@ -22,13 +22,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from archive.departments import gazetteer
 from archive.ingest import STATUSES, Outcome, find, ingest_files, key_of
 from archive.problems import Problem
 from archive.reports import Reports
 from archive.store import Store, StoreError
+from indexer import analysis
 from indexer import check as index_check
 from indexer.check import CheckReport, Repaired
-from indexer.index import EmptyStore, SearchIndex, SyncReport
+from indexer.index import EmptyStore, SearchIndex, SyncReport, index_version
 from indexer.search import SearchRequest, SearchResult, search
 from indexer.writelock import IndexBusy
 
@@ -165,6 +167,7 @@ class Archive:
             )
             outcomes_of = (Outcome(key_of(f.path), "failed", None, unwritable, f.name) for f in found)
         else:
+            gazetteer()  # built before the readers fork (they parse with it): once, not in each
             outcomes_of = ingest_files(store, files, self.config.processes, names=names)
         outcomes = []
         for outcome in outcomes_of:
@@ -196,6 +199,7 @@ class Archive:
         store that looks empty beside a full index): the live index stays as it was.
         """
         try:
+            self._ready_jieba()
             return self.index.sync(self.store, processes=self.config.processes)
         except (IndexBusy, EmptyStore) as error:
             raise SyncFailed(str(error), error.chinese) from error
@@ -215,9 +219,26 @@ class Archive:
     def reindex(self) -> int:
         """Rebuild the index from the store and swap it in; the number of documents."""
         try:
+            self._ready_jieba(rebuild=True)
             return self.index.rebuild(self.store, processes=self.config.processes)
         except OSError as error:
             raise _unwritable(error) from error
+
+    def _ready_jieba(self, rebuild: bool = False) -> None:
+        """Ready jieba for the texts the index is about to take in: those of the issues whose
+        signature it lacks, or all. A few (a new bulletin's) are segmented with the dictionary
+        file of the data dir, without the ~1 s load of jieba's dictionary (analysis.prepare)."""
+        store = self.store
+        signatures = store.issue_signatures()
+        meta = {} if rebuild else self.index.meta()
+        if meta.get("version") == index_version():
+            have = meta.get("issues", {})
+            changed = [i for i, signature in signatures.items() if have.get(i) != signature]
+        else:
+            changed = list(signatures)
+        small = len(changed) < analysis.SMALL_JOB  # an issue holds a document at least
+        texts = store.document_count(changed) if small else len(changed)
+        analysis.prepare(texts, self.config.data_dir)
 
     # -- reading ----------------------------------------------------------
 
@@ -225,6 +246,7 @@ class Archive:
         self, request: SearchRequest, *, facets: bool = True, snippets: bool = True
     ) -> SearchResult:
         """Raises IndexMissing when the index was never built (see `ensure_index`)."""
+        analysis.prepare_queries(self.config.data_dir)
         return search(self.index, request, facets=facets, snippets=snippets)
 
     def export(self, request: SearchRequest) -> SearchResult:
@@ -260,9 +282,14 @@ class Archive:
         return Checked(index_check.check(store, self.index), done)
 
     def warm(self, wait: bool = True) -> None:
-        """Load the index's searcher, table and jieba's dictionary now, not on the first search
-        (the dictionary in a thread with `wait=False`: see `SearchIndex.warm`)."""
-        self.index.warm(wait)
+        """Load the index's searcher and table now, not on the first search, and ready jieba
+        for queries: with the dictionary file of the data dir if it is there (analysis.read_file),
+        else by loading jieba's dictionary (in a thread with `wait=False`: see `SearchIndex.warm`)."""
+        if analysis.read_file(self.config.data_dir):
+            with self.index.searching():
+                pass
+        else:
+            self.index.warm(wait)
 
 
 def _unwritable(error: OSError) -> SyncFailed:

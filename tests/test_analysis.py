@@ -7,15 +7,24 @@ A stock jieba `ChineseAnalyzer` index would fail every one of them.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from indexdocs import document, snapshot_of
 
 from archive.departments import gazetteer
+from archive.parse import parse
 from indexer import analysis
 from indexer.analysis import analysis_version, dictionary_terms, flat, query_words, words
+from indexer.documents import documents
 from indexer.query import matching, parse_query
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TEXTS = {
     "card": "形成“天府英才卡”（A卡）政务服务便利服务举措报省委组织部。",
@@ -182,3 +191,147 @@ def test_the_analysis_version_is_stable_for_the_same_dictionary(fresh_caches):
     analysis.analysis_version.cache_clear()
 
     assert analysis_version() == first
+
+
+# --- jieba's dictionary for a small job: the dictionary file ------------------------------
+
+
+def generated_bulletins(folder: Path, count: int, monkeypatch) -> list[str]:
+    """`count` varied bulletins from bench/make_corpus.py (its sentences recombined)."""
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "bench" / "make_corpus.py")
+    make_corpus = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "make_corpus", make_corpus)  # for its dataclasses
+    spec.loader.exec_module(make_corpus)
+    return [path.read_text("utf-8") for path in make_corpus.generate(folder, count, seed=11)]
+
+
+def dictionary_file(folder: Path) -> Path:
+    return folder / analysis.DICTIONARY_FILE.format(version=analysis_version())
+
+
+def test_the_dictionary_file_gives_the_words_and_query_words_of_jieba_s_dictionary(
+    fresh_caches, tmp_path, corpus_texts, monkeypatch
+):
+    """Bulletins segmented as an ingest does, one at a time (its documents, and each line of
+    its text as a query), with jieba's dictionary loaded, then read from the file."""
+    bulletins = [
+        *corpus_texts.values(),
+        *generated_bulletins(tmp_path / "generated", 40, monkeypatch),
+    ]
+    jobs = [[d.text for d in documents(parse(text))] for text in bulletins]
+    queries = [line for text in bulletins for line in text.splitlines() if line.strip()]
+    queries += [w for job in jobs for text in job for w in text.split("，")]
+    analysis.prepare(analysis.SMALL_JOB, tmp_path)  # a big job: loads jieba's, writes the file
+    expected = [[words(text) for text in job] for job in jobs], [query_words(q) for q in queries]
+    assert not analysis.compact_in_use() and dictionary_file(tmp_path).is_file()
+
+    analysis.segmenter.cache_clear()  # a new process
+    got = []
+    for job in jobs:
+        analysis.prepare(len(job), tmp_path)
+        assert analysis.compact_in_use()
+        got.append([words(text) for text in job])
+    got_queries = [query_words(q) for q in queries]
+
+    assert analysis.compact_in_use()  # jieba's dictionary was never loaded behind the test's back
+    assert (got, got_queries) == expected
+
+
+def with_the_file(folder: Path) -> None:
+    """The dictionary file in `folder`, written by a job that loaded jieba's; then a new process."""
+    analysis.prepare(analysis.SMALL_JOB, folder)
+    words("省中心")
+    analysis.segmenter.cache_clear()
+
+
+def test_a_big_job_loads_jieba_s_dictionary_at_its_first_text(fresh_caches, tmp_path):
+    with_the_file(tmp_path)
+
+    analysis.prepare(analysis.SMALL_JOB, tmp_path)
+    assert not analysis._jieba().tokenizer.initialized  # nothing loaded yet
+    words("公安厅召开户籍业务培训会议")
+
+    assert not analysis.compact_in_use()
+
+
+def test_a_job_that_segments_nothing_loads_nothing(fresh_caches, tmp_path):
+    """A reindex whose texts are all in the index's segmentation cache."""
+    analysis.prepare(analysis.SMALL_JOB, tmp_path)
+
+    assert not analysis._jieba().tokenizer.initialized
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_small_job_that_segments_more_than_it_said_loads_jieba_s_dictionary(
+    fresh_caches, tmp_path
+):
+    with_the_file(tmp_path)
+    analysis.prepare(1, tmp_path)
+    expected = words("公安厅召开户籍业务培训会议")
+
+    for _ in range(analysis.SMALL_JOB):
+        assert words("公安厅召开户籍业务培训会议") == expected
+
+    assert not analysis.compact_in_use()
+
+
+def test_workers_forked_by_a_small_job_share_the_file_and_by_a_big_one_jieba_s(
+    fresh_caches, tmp_path
+):
+    with_the_file(tmp_path)
+    analysis.prepare(10, tmp_path)
+    analysis.before_fork()
+    assert analysis.compact_in_use()
+
+    analysis.prepare(analysis.SMALL_JOB, tmp_path)
+    analysis.before_fork()
+    assert not analysis.compact_in_use() and analysis._jieba().tokenizer.initialized
+
+
+@pytest.mark.parametrize("state", ["missing", "damaged", "stale"])
+def test_a_missing_damaged_or_stale_file_is_written_again_from_jieba_s_dictionary(
+    fresh_caches, tmp_path, state
+):
+    path = dictionary_file(tmp_path)
+    stale = tmp_path / analysis.DICTIONARY_FILE.format(version="3-0.42.1-000000000000")
+    if state == "damaged":
+        path.write_bytes(b"BJIEBA01" + bytes(100))
+    if state == "stale":
+        stale.write_bytes(b"an older analysis's file")
+
+    analysis.prepare(1, tmp_path)  # no error: jieba's dictionary is loaded when it is needed
+
+    assert query_words("公安厅培训") == ["公安厅", "培训"]
+    assert not analysis.compact_in_use()
+    assert sorted(tmp_path.glob("jieba-*.dict")) == [path]
+    analysis.segmenter.cache_clear()
+    analysis.prepare(1, tmp_path)
+    assert analysis.compact_in_use()
+
+
+def test_a_data_dir_that_cannot_be_written_still_segments(fresh_caches, tmp_path):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+
+    analysis.prepare(1, blocked)
+
+    assert query_words("公安厅培训") == ["公安厅", "培训"]
+
+
+def test_jieba_is_imported_without_pkg_resources_and_says_nothing(tmp_path):
+    """jieba's _compat would import pkg_resources (0.1-0.2 s) only to find its dict.txt."""
+    script = (
+        "import sys\nfrom indexer import analysis\n"
+        "assert 'pkg_resources' not in sys.modules, 'pkg_resources imported'\n"
+        "print(analysis.query_words('公安厅培训'))\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # no jieba cache there: it reads its dict.txt
+    done = subprocess.run(
+        [sys.executable, "-W", "always", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "['公安厅', '培训']\n", "")

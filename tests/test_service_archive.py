@@ -7,10 +7,13 @@ import threading
 
 import pytest
 
+from indexer import analysis
 from indexer.index import IndexMissing
 from indexer.search import SearchRequest
 from service.archive import Archive
 from service.config import Config
+
+from bulletingen import weekly
 
 CORPUS_IDS = [
     "monthly-2025-01", "monthly-2025-06", "weekly-2024-01-02", "weekly-2024-09-09",
@@ -167,3 +170,69 @@ def test_exports_run_one_at_a_time_and_searches_do_not_wait_for_them(indexed_arc
     assert waited and inside.index("窗口") > inside.index("政务"), "the second export waited"
     assert exported.total == len(exported.hits) and all(h.snippet == "" for h in exported.hits)
     assert exported.facets == {}
+
+
+# --- jieba's dictionary: the file a small job and a server read -------------------------------
+
+
+@pytest.fixture
+def fresh_jieba():
+    """No jieba dictionary in use before the test (a new process), and none left after it."""
+    analysis.segmenter.cache_clear()
+    yield
+    analysis.segmenter.cache_clear()
+
+
+def test_an_ingest_that_loads_jieba_s_dictionary_writes_it_for_the_next(
+    archive, corpus_dir, tmp_path, fresh_jieba
+):
+    archive.ingest([corpus_dir])  # the first ingest of the data dir loads it
+    assert not analysis.compact_in_use()
+    assert list(archive.config.data_dir.glob("jieba-*.dict"))
+    analysis.segmenter.cache_clear()  # the next command
+    issue_id, text = weekly(7)
+    (tmp_path / "new.txt").write_text(text, "utf-8")
+
+    report = archive.ingest([tmp_path / "new.txt"])
+
+    assert [o.status for o in report.outcomes] == ["added"] and report.ok
+    assert analysis.compact_in_use()
+    for query in ("吕芙蓉", "攻坚动员", "智慧政务", "表率"):  # as its original (weekly-2024-09-09)
+        hits = archive.search(SearchRequest.from_params({"q": query, "limit": "100"})).hits
+        found = [h.anchor for h in hits if h.issue_id == issue_id]
+        assert found and found == [h.anchor for h in hits if h.issue_id == "weekly-2024-09-09"]
+
+
+def test_a_reindex_loads_jieba_s_dictionary_only_for_text_it_must_segment(
+    archive_copy, fresh_jieba
+):
+    with Archive(Config.load(archive_copy, processes=1)) as archive:
+        for old in archive.config.data_dir.glob("jieba-*.dict"):
+            old.unlink()
+        archive.reindex()  # every text's words are in the index's segmentation cache
+        assert not list(archive.config.data_dir.glob("jieba-*.dict"))
+        for cache in archive.config.data_dir.glob("index.words.sqlite*"):
+            cache.unlink()
+
+        archive.reindex()
+
+        assert not analysis.compact_in_use()
+        assert list(archive.config.data_dir.glob("jieba-*.dict"))
+
+
+def test_a_warmed_server_reads_jieba_s_file_and_answers_as_with_jieba_s_dictionary(
+    archive_copy, fresh_jieba
+):
+    queries = ["公安厅培训", "一窗受理", "高效办成一件事", "住建厅 窗口", '"政务服务"', "12345热线"]
+    analysis.prepare(analysis.SMALL_JOB, archive_copy)  # jieba's dictionary, and the file
+    with Archive(Config.load(archive_copy)) as archive:
+        expected = [archive.search(SearchRequest.from_params({"q": q})).to_json() for q in queries]
+    analysis.segmenter.cache_clear()  # a server starting
+
+    with Archive(Config.load(archive_copy)) as archive:
+        archive.warm(wait=False)
+        assert analysis.compact_in_use()
+        got = [archive.search(SearchRequest.from_params({"q": q})).to_json() for q in queries]
+
+    assert analysis.compact_in_use()  # jieba's dictionary never loaded
+    assert got == expected

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from archive.model import Attachment
 from archive.records import ItemLink
-from indexer.analysis import flat, query_words, segmenter
+from indexer.analysis import flat, frequency, query_words
 from indexer.index import SearchIndex
 from indexer.search import Hit, SearchRequest, search
 
@@ -61,8 +61,7 @@ def telling_words(
     )
     # Which words to look up: the repeated ones, then those rarest in Chinese at large (jieba's
     # own word counts), as the archive's counts cost a search each.
-    common = segmenter().FREQ.get
-    candidates = sorted(counts, key=lambda w: (-counts[w], common(w, 0), w))[:CANDIDATE_WORDS]
+    candidates = sorted(counts, key=lambda w: (-counts[w], frequency(w), w))[:CANDIDATE_WORDS]
     if "" not in frequencies:
         frequencies[""] = _count(index, "")
     total = frequencies[""]
