@@ -20,6 +20,7 @@ from service.config import Config
 ARCHIVE_KEY = "bulletins.archive"
 FREQUENCIES_KEY = "bulletins.frequencies"
 EXAMPLES_KEY = "bulletins.examples"
+MONTHS_KEY = "bulletins.item_months"  # the month picker's months, per index generation
 
 T = TypeVar("T")
 

@@ -26,7 +26,15 @@ from indexer.search import DATE_FILTERS, YEARS, DateFilter, SearchRequest, Searc
 from service.export import items_csv
 from service.intent import as_department_filter, issue_reference
 
-from .context import EXAMPLES_KEY, absolute, config, get_archive, get_reports, per_generation
+from .context import (
+    EXAMPLES_KEY,
+    MONTHS_KEY,
+    absolute,
+    config,
+    get_archive,
+    get_reports,
+    per_generation,
+)
 from .examples import Example, examples
 from .twins import offer
 
@@ -67,7 +75,10 @@ def read_request(default_everything: bool = False):
     except QueryError as error:
         others = {k: v for k, v in args.items() if k not in DATE_PARAMS}
         search_request = SearchRequest.from_params(others, default_limit=config().page_size)
-        fields.error_in, fields.error = date_error(fields) or ("date", str(error))  # the rest stands
+        fields.error_in, fields.error = date_error(fields) or (
+            "date",
+            str(error),
+        )  # the rest stands
     if not search_request.has_criteria and not default_everything:
         return search_request, fields, None
     return search_request, fields, get_archive().search(search_request)
@@ -165,7 +176,7 @@ def page():
         department=department,
         sorts=sort_links(search_request),
         quick=quick_ranges(search_request, date.today()),
-        months=get_reports().item_months(),
+        months=per_generation(MONTHS_KEY, (), get_reports().item_months),
         missing_issue=ref.describe() if ref else None,
         hit_href=hit_href(search_request),
     )
@@ -347,7 +358,9 @@ def quick_ranges(search_request: SearchRequest, today: date) -> list[dict]:
             "to": end.isoformat(),
             "current": (search_request.date_from, search_request.date_to) == (start, end),
             "url": search_href(
-                search_request.params(page=None, **{"from": start.isoformat(), "to": end.isoformat()})
+                search_request.params(
+                    page=None, **{"from": start.isoformat(), "to": end.isoformat()}
+                )
             ),
         }
         for label, start, end in ranges
