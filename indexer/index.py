@@ -67,7 +67,7 @@ from whoosh.writing import PostingPool, SegmentWriter
 from archive.sandbox import die_with_parent
 from archive.store import Store
 
-from .analysis import analysis_version, flat, segmenter, words
+from .analysis import analysis_version, before_fork, flat, segmenter, words
 from .documents import IndexDocument, documents
 from .table import DocTable, Grams, Segment
 from .wordcache import (
@@ -553,7 +553,7 @@ class _Edit:
             segmented = Segmented(packed)
         else:
             if isinstance(self._writer, _Writer) and not self._writer.tasks:
-                segmenter()  # before the workers fork, so that they share jieba's dictionary
+                before_fork()  # a dictionary in use before the workers fork: they share it
             segmented = Unsegmented(key, doc.text)
         self._writer.add_document(**_fields(doc, segmented))
         self.keys.add(key)
