@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from archive.model import ATTACHMENT_SECTION, Attachment, Issue, Item, Section, item_id
+from archive.model import ATTACHMENT_SECTION, KINDS, Attachment, Issue, Item, Section, item_id
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class IndexDocument:
     period_start: date | None  # the issue's own dates: its period (所属期) …
     period_end: date | None
     published: date | None  # … and its publication date (印发日期)
-    order: int  # newest first when sorted in reverse: event start, issue date, reading order
+    order: int  # newest first when sorted in reverse: event start, issue date, reading order, kind
     text: str
     version: str = ""  # the store's signature of the issue version it came from (check)
 
@@ -77,7 +77,7 @@ def _document(
         period_start=issue.period_start,
         period_end=issue.period_end,
         published=issue.published,
-        order=(_ordinal(start) * 1_000_000 + _ordinal(issued)) * 10_000 + 9999 - position,
+        order=_order(start, issued, position, issue.kind),
         version=version,
         **fields,
     )
@@ -121,6 +121,16 @@ def _attachment_document(
         departments=tuple(attachment.departments),
         text=attachment.text,
     )
+
+
+def _order(start: date | None, issued: date | None, position: int, kind: str) -> int:
+    """Newest first when sorted in reverse: event start, issue date, reading order, and the kind
+    last, so that no two documents tie (a weekly and a monthly of the same dates have items
+    at the same places; tied, they came in the order the index build happened to write them,
+    which two builds of one archive need not share)."""
+    kinds = len(KINDS)
+    by_date = (_ordinal(start) * 1_000_000 + _ordinal(issued)) * 10_000 + 9999 - position
+    return by_date * kinds + kinds - 1 - KINDS.index(kind)
 
 
 def _ordinal(value: date | None) -> int:

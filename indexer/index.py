@@ -84,7 +84,7 @@ from .wordcache import (
 )
 from .writelock import LOCK_TIMEOUT, write_lock
 
-SCHEMA_CODE = 10  # bump when the fields below, or what `documents` puts in them, change
+SCHEMA_CODE = 11  # bump when the fields below, or what `documents` puts in them, change
 META = "bulletins-index.json"
 INDEX_NAME = "MAIN"
 PARALLEL_FROM = 16  # issues; fewer are prepared in this process
