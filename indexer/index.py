@@ -176,10 +176,9 @@ def make_schema() -> Schema:
     )
 
 
-def _fields(doc: IndexDocument, segmented: Segmented | Unsegmented) -> dict:
+def _fields(doc: IndexDocument, segmented: Segmented | Unsegmented, text: str) -> dict:
     """The Whoosh fields of a document (the inverse of `Snapshot.document`), given its words
-    or what the writer needs to find them."""
-    text = flat(doc.text).replace(END_TEXT, "")
+    (or what the writer needs to find them) and its flat text."""
     return {
         "issue_id": doc.issue_id,
         "text": segmented,
@@ -534,6 +533,7 @@ class _Edit:
         self._writer, self._cache = writer, cache
         self.keys: set[bytes] = set()  # of the texts added
         self.added: list[str] = []  # item ids
+        self._flat: dict[bytes, str] = {}  # of the texts the writer segments, for the cache
 
     def delete_issue(self, issue_id: str) -> None:
         self._writer.delete_by_term("issue_id", issue_id)
@@ -548,21 +548,23 @@ class _Edit:
             for doc, key in zip(chunk, keys, strict=True):
                 self._add(doc, key, known.get(key))
 
-    def _add(self, doc: IndexDocument, key: bytes, packed: bytes | None) -> None:
-        if packed is not None:
-            segmented = Segmented(packed)
+    def _add(self, doc: IndexDocument, key: bytes, known: tuple[bytes, str] | None) -> None:
+        if known is not None:
+            segmented, text = Segmented(known[0]), known[1]
         else:
             if isinstance(self._writer, _Writer) and not self._writer.tasks:
                 before_fork()  # a dictionary in use before the workers fork: they share it
             segmented = Unsegmented(key, doc.text)
-        self._writer.add_document(**_fields(doc, segmented))
+            text = self._flat[key] = flat(doc.text).replace(END_TEXT, "")
+        self._writer.add_document(**_fields(doc, segmented, text))
         self.keys.add(key)
         self.added.append(doc.item_id)
 
     def keep(self, folder: Path) -> None:
         """Put into the cache what this writer and its worker processes segmented."""
         ours = self._writer.schema["text"].fresh.found
-        self._cache.put_many(chain(ours.items(), read_spilled(spilled(folder))))
+        found = chain(ours.items(), read_spilled(spilled(folder)))
+        self._cache.put_many((k, packed, self._flat[k]) for k, packed in found if k in self._flat)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -1,4 +1,5 @@
-"""The segmentation cache: each text's jieba words, by the text's hash, for one analysis version.
+"""The segmentation cache: each text's jieba words and flat text, by the text's hash, for one
+analysis version.
 
 Why: segmenting is most of what an index build costs (bench/: the floor), and
 most builds segment texts that were segmented before: a `reindex` segments
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BATCH = 500  # keys per query
+FORMAT = 2  # of the table below: a cache of another format is emptied like one of another version
 
 
 def key_of(text: str) -> bytes:
@@ -84,10 +86,12 @@ def read_spilled(paths: Iterable[Path]) -> Iterator[tuple[bytes, bytes]]:
 
 
 class WordCache:
-    """key -> packed words of the texts indexed with analysis `version`, in an SQLite file."""
+    """key -> (packed words, flat text) of the texts indexed with analysis `version` (the flat
+    text is the analysis's too: normalising it was a fifth of a cached reindex), in SQLite."""
 
     def __init__(self, path: Path, version: str):
         self.path = path
+        version = f"{FORMAT}:{version}"
         try:
             self._db = self._open(version)
         except sqlite3.DatabaseError:  # damaged: it is only a cache
@@ -101,15 +105,15 @@ class WordCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")  # a cache lost with a crash is rebuilt
             db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS words (key BLOB PRIMARY KEY, packed BLOB NOT NULL)"
-                " WITHOUT ROWID"
-            )
             row = db.execute("SELECT version FROM meta").fetchone()
             if row is None or row[0] != version:
                 with db:
                     db.execute("BEGIN")
-                    db.execute("DELETE FROM words")
+                    db.execute("DROP TABLE IF EXISTS words")
+                    db.execute(
+                        "CREATE TABLE words (key BLOB PRIMARY KEY, packed BLOB NOT NULL,"
+                        " flat TEXT NOT NULL) WITHOUT ROWID"
+                    )
                     db.execute("DELETE FROM meta")
                     db.execute("INSERT INTO meta VALUES (?)", (version,))
         except BaseException:
@@ -117,21 +121,23 @@ class WordCache:
             raise
         return db
 
-    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, tuple[bytes, str]]:
         keys = list(keys)
-        found: dict[bytes, bytes] = {}
+        found: dict[bytes, tuple[bytes, str]] = {}
         for start in range(0, len(keys), BATCH):
             chunk = keys[start : start + BATCH]
             marks = ",".join("?" * len(chunk))
-            found.update(
-                self._db.execute(f"SELECT key, packed FROM words WHERE key IN ({marks})", chunk)
+            rows = self._db.execute(
+                f"SELECT key, packed, flat FROM words WHERE key IN ({marks})", chunk
             )
+            found.update((key, (packed, text)) for key, packed, text in rows)
         return found
 
-    def put_many(self, items: Iterable[tuple[bytes, bytes]]) -> None:
+    def put_many(self, items: Iterable[tuple[bytes, bytes, str]]) -> None:
+        """(key, packed words, flat text) of each text."""
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", items)
+            self._db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?, ?)", items)
 
     def retain(self, keys: set[bytes]) -> None:
         """Forget the texts not among `keys` (after a rebuild: those no longer indexed)."""

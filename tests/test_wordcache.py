@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from indexer.wordcache import Fresh, WordCache, key_of, pack, read_spilled, spilled, unpack
 
 
@@ -19,16 +21,16 @@ def test_the_key_is_the_text_itself_not_its_length_or_prefix():
 
 def test_what_is_put_is_found_and_only_that(tmp_path):
     cache = WordCache(tmp_path / "words.sqlite", "a1")
-    cache.put_many([(key_of("甲"), pack(["甲"])), (key_of("乙"), pack(["乙"]))])
-    found = cache.get_many([key_of("甲"), key_of("丙")])
-    assert {k: unpack(v) for k, v in found.items()} == {key_of("甲"): ["甲"]}
+    cache.put_many([(key_of("甲 "), pack(["甲"]), "甲"), (key_of("乙"), pack(["乙"]), "乙")])
+    found = cache.get_many([key_of("甲 "), key_of("丙")])
+    assert {k: (unpack(v), t) for k, (v, t) in found.items()} == {key_of("甲 "): (["甲"], "甲")}
     cache.close()
 
 
 def test_many_keys_are_looked_up_across_batches(tmp_path):
     cache = WordCache(tmp_path / "words.sqlite", "a1")
     texts = [f"第{n}条" for n in range(1234)]
-    cache.put_many((key_of(t), pack([t])) for t in texts)
+    cache.put_many((key_of(t), pack([t]), t) for t in texts)
     assert len(cache.get_many(key_of(t) for t in texts)) == 1234
     cache.close()
 
@@ -36,7 +38,7 @@ def test_many_keys_are_looked_up_across_batches(tmp_path):
 def test_a_cache_of_another_analysis_version_is_emptied_when_opened(tmp_path):
     path = tmp_path / "words.sqlite"
     cache = WordCache(path, "a1")
-    cache.put_many([(key_of("甲"), pack(["甲"]))])
+    cache.put_many([(key_of("甲"), pack(["甲"]), "甲")])
     cache.close()
     same = WordCache(path, "a1")
     assert len(same) == 1
@@ -47,19 +49,36 @@ def test_a_cache_of_another_analysis_version_is_emptied_when_opened(tmp_path):
     other.close()
 
 
+def test_a_cache_of_an_earlier_format_is_emptied_when_opened(tmp_path):
+    path = tmp_path / "words.sqlite"
+    with sqlite3.connect(path) as db:  # format 1: words only, its version unprefixed
+        db.execute("CREATE TABLE meta (version TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('a1')")
+        db.execute("CREATE TABLE words (key BLOB PRIMARY KEY, packed BLOB NOT NULL)")
+        db.execute("INSERT INTO words VALUES (?, ?)", (key_of("甲"), pack(["甲"])))
+    db.close()
+
+    cache = WordCache(path, "a1")
+
+    assert len(cache) == 0
+    cache.put_many([(key_of("甲"), pack(["甲"]), "甲")])
+    assert cache.get_many([key_of("甲")]) == {key_of("甲"): (pack(["甲"]), "甲")}
+    cache.close()
+
+
 def test_a_damaged_cache_file_is_started_afresh(tmp_path):
     path = tmp_path / "words.sqlite"
     path.write_bytes(b"this is not a database" * 100)
     cache = WordCache(path, "a1")
     assert len(cache) == 0
-    cache.put_many([(key_of("甲"), pack(["甲"]))])
+    cache.put_many([(key_of("甲"), pack(["甲"]), "甲")])
     assert len(cache) == 1
     cache.close()
 
 
 def test_retain_forgets_the_texts_no_longer_indexed(tmp_path):
     cache = WordCache(tmp_path / "words.sqlite", "a1")
-    cache.put_many((key_of(t), pack([t])) for t in "甲乙丙")
+    cache.put_many((key_of(t), pack([t]), t) for t in "甲乙丙")
     cache.retain({key_of("乙")})
     assert list(cache.get_many(key_of(t) for t in "甲乙丙")) == [key_of("乙")]
     cache.close()
