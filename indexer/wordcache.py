@@ -91,13 +91,18 @@ class WordCache:
 
     def __init__(self, path: Path, version: str):
         self.path = path
-        version = f"{FORMAT}:{version}"
+        self._version = f"{FORMAT}:{version}"
         try:
-            self._db = self._open(version)
+            self._db = self._open(self._version)
         except sqlite3.DatabaseError:  # damaged: it is only a cache
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            self._db = self._open(version)
+            self._start_afresh()
+
+    def _start_afresh(self) -> None:
+        """A cache that fails (damaged, or laid out by another version of this code) is removed
+        and started again: a build never fails for its cache, nor blames the archive for it."""
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._db = self._open(self._version)
 
     def _open(self, version: str) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -124,23 +129,41 @@ class WordCache:
     def get_many(self, keys: Iterable[bytes]) -> dict[bytes, tuple[bytes, str]]:
         keys = list(keys)
         found: dict[bytes, tuple[bytes, str]] = {}
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start : start + BATCH]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT key, packed, flat FROM words WHERE key IN ({marks})", chunk
-            )
-            found.update((key, (packed, text)) for key, packed, text in rows)
+        try:
+            for start in range(0, len(keys), BATCH):
+                chunk = keys[start : start + BATCH]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, packed, flat FROM words WHERE key IN ({marks})", chunk
+                )
+                found.update((key, (packed, text)) for key, packed, text in rows)
+        except sqlite3.DatabaseError:
+            self._start_afresh()
+            return {}
         return found
 
     def put_many(self, items: Iterable[tuple[bytes, bytes, str]]) -> None:
         """(key, packed words, flat text) of each text."""
+        items = list(items)
+        try:
+            self._put(items)
+        except sqlite3.DatabaseError:
+            self._start_afresh()
+            self._put(items)
+
+    def _put(self, items: list[tuple[bytes, bytes, str]]) -> None:
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?, ?)", items)
 
     def retain(self, keys: set[bytes]) -> None:
         """Forget the texts not among `keys` (after a rebuild: those no longer indexed)."""
+        try:
+            self._retain(keys)
+        except sqlite3.DatabaseError:
+            self._start_afresh()
+
+    def _retain(self, keys: set[bytes]) -> None:
         with self._db:
             self._db.execute("BEGIN")
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key BLOB PRIMARY KEY)")

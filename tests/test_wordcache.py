@@ -66,6 +66,25 @@ def test_a_cache_of_an_earlier_format_is_emptied_when_opened(tmp_path):
     cache.close()
 
 
+def test_a_cache_laid_out_by_another_version_of_the_code_is_started_afresh_when_it_fails(
+    tmp_path,
+):
+    """Written by a newer version and opened by an older one, say: the version matches, the
+    table does not. The build goes on; nothing says the archive is damaged."""
+    path = tmp_path / "words.sqlite"
+    WordCache(path, "a1").close()
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE words")
+        db.execute("CREATE TABLE words (key BLOB PRIMARY KEY, packed BLOB NOT NULL)")
+    db.close()
+
+    cache = WordCache(path, "a1")
+    cache.put_many([(key_of("甲"), pack(["甲"]), "甲")])
+
+    assert cache.get_many([key_of("甲")]) == {key_of("甲"): (pack(["甲"]), "甲")}
+    cache.close()
+
+
 def test_a_damaged_cache_file_is_started_afresh(tmp_path):
     path = tmp_path / "words.sqlite"
     path.write_bytes(b"this is not a database" * 100)
