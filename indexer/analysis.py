@@ -20,7 +20,9 @@ Python is slow at query time. So:
   Whoosh's writing of ~440,000 postings); the 400 queries of bench/querymix.py
   over the corpus give the same results either way, as words and pairs are
   separate terms there. They stay: staff type run-together terms, and the
-  index is jieba's words in Whoosh by the user's choice. Ranking stays on
+  index is jieba's words in Whoosh by the user's choice. A text's words are
+  segmented once: `wordcache` keeps them for every later build (a cached
+  reindex at 500 took ~8 s of CPU in all). Ranking stays on
   substring counts in the flat text (`table.DocTable.most_relevant`), which
   counts a part of a longer word as the match it is, and keeps the results.
 * `flat` (a column per Whoosh segment, memory-mapped by `table.Segment`):

@@ -15,8 +15,9 @@ The schema, by role (every field written is read):
   and publication day `published`, `order` and the flat text's `length`
   (BM25) as numbers, and `flat`, the text as substring search sees it
   (memory-mapped from the column file, not loaded);
-* beside each segment, `<segment>.grams`: its character n-grams, written after
-  each commit from the flat column (`table.Grams`).
+* beside each segment, `<segment>.grams`: its character n-grams, written from
+  the flat column by the worker that wrote the segment, or after the commit
+  (`table.Grams`).
 * stored, read for the page of hits shown and by check: the display fields
   the columns do not give, the text once (`body`), and `version`.
 
@@ -32,6 +33,13 @@ write is under way. Each build records the analysis and
 schema version it was made with; a different version means it is rebuilt.
 Whoosh's scratch files (its "MAIN.tmp" folder) stay inside the build, not in
 the system temp dir, where two writers of different indexes shared one folder.
+
+Beside the link, `index.words.sqlite` is the segmentation cache
+(`wordcache`): each text's words and flat text by the text's hash, so a
+write segments only texts no build has seen (a reindex, or the re-ingest of
+files whose text did not change, segments none and loads no dictionary). An
+issue is only written again when the store's signature for it changed, and
+the same content come again in other bytes keeps its signature.
 """
 
 from __future__ import annotations
