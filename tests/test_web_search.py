@@ -697,6 +697,29 @@ def test_quick_ranges_end_today_and_a_year_is_the_calendar_year(client):
     assert 89 <= (today - three).days <= 92
 
 
+def test_the_month_picker_counts_a_month_an_ingest_brought_in(archive_copy, tmp_path):
+    """The months are read once per index generation: an ingest (a new one) brings its own."""
+    app = create_app(Config.load(archive_copy))
+    client = app.test_client()
+
+    def months() -> list[str]:
+        form = page(client, "/search?q=窗口").find("form", cls="month")
+        return [o.attrs["value"] for o in form.find_all("option")[1:]]
+
+    assert "2030-01" not in months()
+    source = tmp_path / "2030-weekly-02.txt"
+    source.write_text(
+        "窗口工作周报\n2030年第2期（总第999期）\n（1月7日—1月11日）\n"
+        "四川省政府政务服务和公共资源交易服务中心 2030年1月18日\n"
+        "一、综窗改革攻坚行动\n（一）1月8日，民政厅窗口推行“一窗受理”。\n",
+        "utf-8",
+    )
+    assert archive_of(app).ingest([source]).ok
+
+    assert months()[0] == "2030-01"
+    archive_of(app).close()
+
+
 def test_a_month_picked_is_that_months_range(client):
     doc = page(client, "/search?q=一件事")
     options = doc.find("form", cls="month").find_all("option")
