@@ -8,7 +8,7 @@ issue, its rows in any order) without a database; the store only moves rows.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -116,6 +116,30 @@ def to_rows(issue: Issue, source: Source) -> IssueRows:
             for i, row in enumerate(attachment.rows, 1)
         )
     return rows
+
+
+def group_rows(tables: dict[str, Iterable[dict]]) -> dict[str, IssueRows]:
+    """The rows of many issues, table by table (as one query per table reads them) -> each
+    issue's rows, by issue id. A department's row names its item, not its issue: it goes
+    with its item's issue (a row whose item is not among them is left out)."""
+    grouped: dict[str, IssueRows] = {}
+    for row in tables.get("issues", ()):
+        grouped[row["issue_id"]] = IssueRows(issues=[row])
+    issue_of_item: dict[str, str] = {}
+    for table in TABLES:
+        if table in ("issues", "item_departments"):
+            continue
+        for row in tables.get(table, ()):
+            rows = grouped.get(row["issue_id"])
+            if rows is not None:
+                getattr(rows, table).append(row)
+                if table == "items":
+                    issue_of_item[row["item_id"]] = row["issue_id"]
+    for row in tables.get("item_departments", ()):
+        issue_id = issue_of_item.get(row["item_id"])
+        if issue_id is not None:
+            grouped[issue_id].item_departments.append(row)
+    return grouped
 
 
 def from_rows(rows: IssueRows) -> Issue:

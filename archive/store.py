@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -27,7 +27,7 @@ from .model import Issue, Source, item_id
 from .originals import Originals
 from .records import ItemLink, ProblemRecord, SourceRecord, VersionedIssue, VersionRecord
 from .reports import Reports
-from .rows import TABLES, IssueRows, from_rows, to_rows
+from .rows import TABLES, IssueRows, from_rows, group_rows, to_rows
 from .schema import FIGURES_STEP, SCHEMA_VERSION, SchemaError, is_current, migrate, schema_version
 
 # What to do about a store that cannot be read, said wherever it is found.
@@ -474,10 +474,49 @@ class Store:
         return ItemLink(named, anchor, fate.status, VersionedIssue(shown, known), at)
 
     def iter_issues(self) -> Iterator[Issue]:
-        for issue_id in self.issue_ids():
-            issue = self.load(issue_id)
-            if issue is not None:
-                yield issue
+        yield from self.load_many(self.issue_ids())
+
+    def load_many(self, issue_ids: Iterable[str]) -> Iterator[Issue]:
+        """These issues (their current versions) in the order given, those not stored left out:
+        as `load` gives them, but one query per table for each batch of issues.
+
+        Why: a reindex reads every issue; six statements an issue, each through
+        sqlite-utils' `query`, cost a tenth more than the rows they read (at 500
+        bulletins ~0.2 s in all, most of it SQLite decoding the texts). Each batch
+        is read in one read transaction, so an issue written meanwhile comes
+        whole, as it was before or after, never its rows of both.
+        """
+        ids = list(issue_ids)
+        for start in range(0, len(ids), LOAD_BATCH):
+            batch = ids[start : start + LOAD_BATCH]
+            marks = ", ".join("?" * len(batch))
+            with self._reading():
+                tables = {
+                    table: self._dicts(sql.format(marks=marks), batch)
+                    for table, sql in _ROWS_OF_ISSUES.items()
+                }
+            grouped = group_rows(tables)
+            for issue_id in batch:
+                rows = grouped.get(issue_id)
+                if rows is not None:
+                    yield from_rows(rows)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Reads that see one state of the store (a savepoint: inside a write transaction too)."""
+        conn = self.db.conn
+        conn.execute("SAVEPOINT reading")
+        try:
+            yield
+        finally:
+            conn.execute("RELEASE reading")
+
+    def _dicts(self, sql: str, params: list) -> list[dict]:
+        """The rows of a query as dicts of column -> value (sqlite-utils' `query`, without its
+        work per call)."""
+        cursor = self.db.execute(sql, params)
+        keys = [column[0] for column in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     def issue_ids(self) -> list[str]:
         return [
@@ -552,6 +591,18 @@ _ROWS_OF_ISSUE = {table: f"SELECT * FROM [{table}] WHERE issue_id = ?" for table
                  LEFT JOIN sources s ON s.path = i.source_path WHERE i.issue_id = ?""",
     "item_departments": """SELECT d.* FROM item_departments d JOIN items i ON i.item_id = d.item_id
                            WHERE i.issue_id = ?""",
+}
+
+
+# Issues read by one query per table (`load_many`); well within SQLite's limit of parameters.
+LOAD_BATCH = 200
+_ROWS_OF_ISSUES = {
+    table: f"SELECT * FROM [{table}] WHERE issue_id IN ({{marks}})" for table in TABLES
+} | {
+    "issues": """SELECT i.*, s.name AS source_name FROM issues i
+                 LEFT JOIN sources s ON s.path = i.source_path WHERE i.issue_id IN ({marks})""",
+    "item_departments": """SELECT d.* FROM item_departments d JOIN items i ON i.item_id = d.item_id
+                           WHERE i.issue_id IN ({marks})""",
 }
 
 

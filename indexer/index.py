@@ -601,10 +601,8 @@ def _documents(
     store: Store, issue_ids: list[str], signatures: dict[str, str]
 ) -> Iterator[IndexDocument]:
     """The documents of these issues, each marked with the version of the issue it came from."""
-    for issue_id in issue_ids:
-        issue = store.load(issue_id)
-        if issue is not None:
-            yield from documents(issue, signatures.get(issue_id, ""))
+    for issue in store.load_many(issue_ids):
+        yield from documents(issue, signatures.get(issue.issue_id, ""))
 
 
 @contextmanager

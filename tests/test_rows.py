@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from archive.model import Footer, Issue, Source
 from archive.parse import parse
-from archive.rows import TABLES, IssueRows, from_rows, to_rows
+from archive.rows import TABLES, IssueRows, from_rows, group_rows, to_rows
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 STEMS = sorted(path.stem for path in CORPUS.glob("*.txt"))
@@ -80,3 +80,36 @@ def test_a_footer_with_nothing_in_it_is_no_footer():
     issue_without = Issue(**{**issue.__dict__, "footer": Footer()})
 
     assert from_rows(to_rows(issue_without, SOURCE)).footer is None
+
+
+@settings(max_examples=10, deadline=None, database=None)
+@given(data=st.data())
+def test_the_rows_of_many_issues_group_back_into_each_issue(data):
+    """One query per table reads many issues' rows mixed, in no promised order; grouped, each
+    issue gets its own (its departments' rows by their item, which names no issue)."""
+    issues = [issue_of(stem) for stem in STEMS]
+    each = [to_rows(issue, SOURCE) for issue in issues]
+    tables = {
+        table: data.draw(st.permutations([r for rows in each for r in getattr(rows, table)]))
+        for table in TABLES
+    }
+
+    grouped = group_rows(tables)
+
+    assert sorted(grouped) == sorted(issue.issue_id for issue in issues)
+    for issue in issues:
+        assert from_rows(grouped[issue.issue_id]).to_json() == issue.to_json()
+
+
+def test_rows_of_an_issue_not_among_those_read_are_left_out():
+    """A batch's queries may meet rows of an issue the batch's issue rows do not have."""
+    kept, other = to_rows(issue_of(STEMS[0]), SOURCE), to_rows(issue_of(STEMS[1]), SOURCE)
+    tables = {
+        table: getattr(kept, table) + ([] if table == "issues" else getattr(other, table))
+        for table in TABLES
+    }
+
+    grouped = group_rows(tables)
+
+    assert list(grouped) == [kept.issues[0]["issue_id"]]
+    assert grouped[kept.issues[0]["issue_id"]] == kept

@@ -140,6 +140,51 @@ def test_load_of_an_unknown_issue_is_none(store):
     assert store.load("weekly-1999-01-04") is None
 
 
+def test_load_many_gives_each_issue_as_load_does_in_the_order_asked(
+    store, corpus_texts, monkeypatch
+):
+    """A reindex reads every issue in batches (a query per table each); an id not stored is
+    left out. Batches of two here, so that the five issues take three."""
+    monkeypatch.setattr("archive.store.LOAD_BATCH", 2)
+    for stem, text in corpus_texts.items():
+        save_text(store, stem, text)
+    asked = [*NEWEST_FIRST[:2], "weekly-1999-01-04", *NEWEST_FIRST[2:]]
+
+    loaded = list(store.load_many(asked))
+
+    assert [issue.issue_id for issue in loaded] == NEWEST_FIRST
+    assert [issue.to_json() for issue in loaded] == [
+        store.load(issue_id).to_json() for issue_id in NEWEST_FIRST
+    ]
+    assert [issue.source for issue in loaded] == [store.load(i).source for i in NEWEST_FIRST]
+
+
+def test_an_issue_replaced_while_a_batch_is_read_comes_whole_as_it_was(store, corpus_texts):
+    """The batch's queries are one read transaction: another process's save between them
+    (here, once the issue rows are read) gives no issue made of the rows of both."""
+    text = corpus_texts["2024-weekly-37"]
+    before = save_text(store, "2024-weekly-37", text)
+    writer = Store(store.path)
+    selects: list[str] = []
+
+    def between_queries(statement: str) -> None:
+        if statement.lstrip().startswith("SELECT"):
+            selects.append(statement)
+            if len(selects) == 2:  # the issue rows are read, the section rows not yet
+                save_text(writer, "2024-weekly-37", with_an_item_removed(text), path="/b/new.txt")
+
+    store.db.conn.set_trace_callback(between_queries)
+    try:
+        [loaded] = store.load_many([before.issue_id])
+    finally:
+        store.db.conn.set_trace_callback(None)
+        writer.close()
+
+    assert "FROM issues" in selects[0] and len(selects) == len(ISSUE_TABLES)
+    assert loaded.to_json() == before.to_json() and loaded.source.file == before.source.file
+    assert store.load(before.issue_id).source.file == "/b/new.txt", "the save did happen"
+
+
 # --- summaries ----------------------------------------------------------------
 
 
