@@ -147,13 +147,21 @@ class WordsField(TEXT):
         return {k: v for k, v in self.__dict__.items() if k != "_fresh"}
 
     def index(self, value, **kwargs):
+        for word, weight, vbytes in self.postings(value):
+            yield word, int(weight), weight, vbytes
+
+    def postings(self, value) -> list[tuple[bytes, float, bytes]]:
+        """(word, weight, encoded frequency) of each word of the text: what Whoosh's `index`
+        gives (its frequency left out), as the writer's `_Postings` pool takes it in."""
         if isinstance(value, Segmented):
             found = unpack(value.packed)
         else:
             found = words(value.text)
             self.fresh.found[value.key] = pack(found)
-        for word, frequency in Counter(found).items():
-            yield word.encode("utf-8"), frequency, float(frequency), pack_uint(frequency)
+        return [
+            (word.encode("utf-8"), float(frequency), pack_uint(frequency))
+            for word, frequency in Counter(found).items()
+        ]
 
 
 def make_schema() -> Schema:
@@ -625,7 +633,7 @@ def _writer(ix, folder: Path, cache: WordCache, issues: int, processes: int, **o
             )
         )
     else:
-        writer = _grouping(SegmentWriter(ix, **WRITER_OPTIONS, **options))
+        writer = _grouping(_SegmentWriter(ix, **WRITER_OPTIONS, **options))
     _forget_spilled(folder)
     edit = _Edit(writer, cache)
     try:
@@ -762,6 +770,38 @@ class _Postings(PostingPool):
             self.fieldnames.add(fieldname)
         postings.append((docnum, weight, vbytes))
 
+    def add_words(self, fieldname: str, docnum: int, postings) -> None:
+        """A document's postings of one field, (word, weight, value) each: `add` without the
+        5-tuple Whoosh's writer makes of each."""
+        terms = self._terms
+        for tbytes, weight, vbytes in postings:
+            found = terms.get((fieldname, tbytes))
+            if found is None:
+                terms[(fieldname, tbytes)] = [(docnum, weight, vbytes)]
+            else:
+                found.append((docnum, weight, vbytes))
+        self.fieldnames.add(fieldname)
+
+    def write_to(self, fieldwriter, schema) -> None:
+        """Hand the postings to the segment's field writer term by term, a block at a time:
+        what Whoosh's `add_postings` does one posting at a time from `iter_postings`, the
+        same bytes written (there are no spelling postings, and no per-document lengths)."""
+        field = None
+        for key in sorted(self._terms):
+            fieldname, tbytes = key
+            if fieldname != field:
+                if field is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, schema[fieldname])
+                field = fieldname
+            postings = self._terms[key]
+            postings.sort(key=_first)
+            fieldwriter.start_term(tbytes)
+            _add_block_by_block(fieldwriter._postwriter, postings)
+            fieldwriter.finish_term()
+        if field is not None:
+            fieldwriter.finish_field()
+
     def iter_postings(self):
         for key in sorted(self._terms):
             fieldname, tbytes = key
@@ -777,6 +817,44 @@ class _Postings(PostingPool):
 
 def _first(posting: tuple) -> int:
     return posting[0]
+
+
+def _add_block_by_block(writer, postings: list[tuple[int, float, bytes]]) -> None:
+    """A term's postings into Whoosh's postings writer (W3PostingsWriter), as its `add_posting`
+    adds them one by one: a full block is written when the next posting comes."""
+    limit = writer._blocklimit
+    for start in range(0, len(postings), limit):
+        if start:
+            writer._write_block()
+        block = postings[start : start + limit]
+        writer._ids.extend([docnum for docnum, _, _ in block])
+        weights = [weight for _, weight, _ in block]
+        writer._weights.extend(weights)
+        writer._values.extend([vbytes for _, _, vbytes in block if vbytes])
+        top = max(weights)
+        if top > writer._maxweight:
+            writer._maxweight = top
+
+
+class _SegmentWriter(SegmentWriter):
+    """Whoosh's writer of one segment, with the words' postings taken straight into its pool and
+    written to the segment term by term, a block at a time (`_Postings.write_to`): the same
+    files, but 430,000 postings at 500 bulletins no longer go one by one through Whoosh's
+    writer, pool, field writer and postings writer (a sixth of a cached reindex's CPU)."""
+
+    def add_document(self, **fields) -> None:
+        value = fields.pop("text", None)
+        docnum = self.docnum
+        super().add_document(**fields)  # the text field is indexed only: nothing else to do
+        if value is not None:
+            self.pool.add_words("text", docnum, self.schema["text"].postings(value))
+
+    def _flush_segment(self) -> None:
+        if self.codec.length_stats:  # not this index's Codec: Whoosh's way, which writes them
+            return super()._flush_segment()
+        self.perdocwriter.close()
+        self.pool.write_to(self.fieldwriter, self.schema)
+        self.fieldwriter.close()
 
 
 def _grouping(writer):
@@ -812,7 +890,7 @@ class _Task(SubWriterTask):
         """Whoosh's `SubWriterTask.run` for a multisegment write, with the segment's grams
         written here, on this worker's core, before the segment is handed to the parent."""
         ix = self.storage.open_index(self.indexname)
-        writer = self.writer = _grouping(SegmentWriter(ix, _lk=False, **self.kwargs))
+        writer = self.writer = _grouping(_SegmentWriter(ix, _lk=False, **self.kwargs))
         while self.running:
             job = self.jobqueue.get()
             if job is None:

@@ -375,6 +375,32 @@ def test_a_rebuild_in_worker_processes_gives_the_same_index(tmp_path, monkeypatc
     assert len(found) == 62
 
 
+def test_the_words_postings_written_term_by_term_are_whooshs_own_to_the_byte(
+    tmp_path, monkeypatch, ingested_store
+):
+    """A segment's writer takes each document's words into its pool and writes them term by
+    term, a block at a time (`_SegmentWriter`), not through Whoosh's calls per posting: the
+    files are the same. Blocks of 4 postings, so that terms span several."""
+    options = {**indexer.index.WRITER_OPTIONS, "codec": indexer.index.Codec(blocklimit=4)}
+    monkeypatch.setattr(indexer.index, "WRITER_OPTIONS", options)
+
+    def files(name: str) -> dict[str, bytes]:
+        index = SearchIndex(tmp_path / name / "index")
+        index.rebuild(ingested_store)
+        [segment] = {p.name.split(".")[0] for p in index.live_dir().glob("MAIN_*.pst")}
+        return {
+            p.name.replace(segment, "MAIN_segment"): p.read_bytes()
+            for p in index.live_dir().glob(f"{segment}*")
+        }
+
+    straight = files("straight")
+    monkeypatch.setattr(indexer.index, "_SegmentWriter", SegmentWriter)  # Whoosh's own writing
+    whooshs = files("whoosh")
+
+    assert straight.keys() == whooshs.keys() and "MAIN_segment.pst" in straight
+    assert [n for n in straight if straight[n] != whooshs[n]] == []
+
+
 def test_a_sync_of_many_issues_in_worker_processes_replaces_them_in_one_commit(
     tmp_path, monkeypatch, corpus_dir
 ):
