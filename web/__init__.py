@@ -15,7 +15,19 @@ from markupsafe import Markup
 from archive.departments import gazetteer
 from service.config import Config
 
-from . import departments, errors, feeds, figures, imports, issues, reports, search, security, twins
+from . import (
+    departments,
+    errors,
+    feeds,
+    figures,
+    imports,
+    issues,
+    links,
+    reports,
+    search,
+    security,
+    twins,
+)
 from .context import absolute, init_app
 from .filters import register_filters
 
@@ -27,7 +39,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.sort_keys = False
     init_app(app)
     register_filters(app)
-    app.jinja_env.globals["search_href"] = search.search_href
+    app.jinja_env.globals["search_href"] = links.search_href
+    app.jinja_env.globals["href"] = links.href
+    app.jinja_env.globals["url_for"] = links.keeping_url_for(app)
     # Every name of every department, for the search boxes' completion: the same list on
     # every page, so made once (rendered per page it was a tenth of a search page's time).
     app.jinja_env.globals["department_datalist"] = Markup(
@@ -35,7 +49,6 @@ def create_app(config: Config | None = None) -> Flask:
             department_completions=gazetteer().completions()
         )
     )
-    app.jinja_env.globals["shown_and_more"] = search.shown_and_more
     app.jinja_env.globals["absolute"] = absolute
     security.init_app(app)
     twins.init_app(app)

@@ -36,8 +36,9 @@ from .context import (
     get_store,
     link_note,
 )
+from .links import search_href
 from .related import Related, item_with_related, related_items
-from .search import csv_response, search_href
+from .search import csv_response
 from .twins import offer
 
 bp = Blueprint("issues", __name__)
