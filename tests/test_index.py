@@ -138,6 +138,26 @@ def test_a_rebuild_swaps_the_link_and_removes_builds_older_than_the_previous(ind
     assert set(meta["issues"]) == set(store.issue_signatures())
 
 
+def test_a_searcher_sees_the_build_another_process_swapped_in(index, store, world, tmp_path):
+    """A server's index (here `reader`) searches the build that is live now: after another
+    process rebuilt the index from other contents, its next search answers from them."""
+    index.rebuild(store)
+    reader = SearchIndex(world / "data" / "index")
+    try:
+        before = results(reader, {"q": "公安厅"})
+        smaller = Store(tmp_path / "smaller.db")
+        ingest_file(smaller, sorted(collect([world / "bulletins"]))[0])
+        index.rebuild(smaller)
+        smaller.close()
+        fresh = SearchIndex(world / "data" / "index")  # as a process started now sees it
+        after = results(reader, {"q": "公安厅"})
+        assert after == results(fresh, {"q": "公安厅"})
+        assert after[0] < before[0]
+        fresh.close()
+    finally:
+        reader.close()
+
+
 def test_the_link_always_points_to_a_complete_build(index, store, world):
     """Another process (here a second SearchIndex in a thread) looks while rebuilds swap the link."""
     index.rebuild(store)

@@ -180,8 +180,7 @@ def page():
         hit_href=hit_href(search_request.params()),
         dept_href={
             name: search_href(search_request.params(dept=name, page=None))
-            for hit in result.hits
-            for name in hit.departments
+            for name in {name for hit in result.hits for name in hit.departments}
         },
     )
 
