@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from flask import url_for
 
-from web.links import hit_href, href, search_href
+from web.links import hit_href, href, search_href, search_hrefs
 
 PREFIXED = "http://intranet.example/bulletins"
 PARAMS = {"q": "一件事 “办理”", "dept": "住建厅", "kind": "monthly", "from": "2024-09-01"}
@@ -26,6 +27,17 @@ def test_href_and_search_href_are_url_for_with_the_same_parameters_in_the_same_o
                 assert same_link(href(endpoint, PARAMS), url_for(endpoint, **PARAMS)), endpoint
                 assert same_link(href(endpoint, {}), url_for(endpoint))
             assert same_link(search_href(PARAMS), url_for("search.page", **PARAMS))
+
+
+def test_search_hrefs_set_the_keys_in_their_place_and_keep_the_rest(app):
+    with app.test_request_context("/", base_url=PREFIXED):
+        for keys in (("q",), ("dept",), ("from",), ("kind", "from")):
+            link = search_hrefs(PARAMS, keys)
+            for values in (("公安厅",) * len(keys), ("a&b=c d",) * len(keys)):
+                changed = PARAMS | dict(zip(keys, values, strict=True))
+                assert link(values) == search_href(changed)
+        with pytest.raises(ValueError, match="next to each other"):
+            search_hrefs(PARAMS, ("q", "kind"))
 
 
 def test_a_hits_link_is_its_permalink_carrying_the_search(app):

@@ -24,6 +24,25 @@ def search_href(params: dict[str, str]) -> str:
     return f"{request.script_root}/search{_query(params)}"
 
 
+def search_hrefs(params: dict[str, str], keys: tuple[str, ...]) -> Callable[[tuple[str, ...]], str]:
+    """search_href(params) with `keys` set to other values, for many values (a facet's): the
+    rest of the query string is made once. `params` holds `keys`, next to each other."""
+    names = list(params)
+    at = names.index(keys[0])
+    if tuple(names[at : at + len(keys)]) != keys:
+        raise ValueError(f"{keys} are not next to each other in {names}")
+    head = _query({k: params[k] for k in names[:at]})[1:]
+    tail = _query({k: params[k] for k in names[at + len(keys) :]})[1:]
+    start = f"{request.script_root}/search?{head}&" if head else f"{request.script_root}/search?"
+    end = f"&{tail}" if tail else ""
+
+    def link(values: tuple[str, ...]) -> str:
+        middle = "&".join(f"{k}={_quoted(v)}" for k, v in zip(keys, values, strict=True))
+        return f"{start}{middle}{end}"
+
+    return link
+
+
 def href(endpoint: str, params: dict[str, str]) -> str:
     """The URL of a view that takes no path arguments, with these query parameters."""
     return f"{_path(request.script_root, endpoint)}{_query(params)}"

@@ -36,12 +36,18 @@ from .context import (
 )
 from .examples import Example, examples
 from .filters import KIND_LABELS
-from .links import hit_href, href, search_href
+from .links import hit_href, href, search_href, search_hrefs
 from .twins import offer
 
 bp = Blueprint("search", __name__)
 
 FACET_TITLES = {"department": "部门", "section": "栏目", "kind": "类型", "year": "年份（事件日期）"}
+FACET_PARAMS = {
+    "department": ("dept",),
+    "section": ("section",),
+    "kind": ("kind",),
+    "year": ("from", "to"),
+}
 FACET_SHOWN = 8  # values shown before 更多 (N); a selected value is always shown
 SORT_LABELS = {"relevance": "相关度", "date": "最新", "oldest": "最早"}
 DATE_PARAMS = tuple(param for f in DATE_FILTERS for param in (f.start, f.end))
@@ -308,19 +314,33 @@ def facet_links(
     }
     boxes = []
     for facet, title in FACET_TITLES.items():
+        pairs = result.facets.get(facet, ())
+        if not pairs:
+            continue
+        keys = FACET_PARAMS[facet]
+        # every value but the selected one links to the search with that value instead
+        choose = search_hrefs(search_request.params(page=None, **dict.fromkeys(keys, "-")), keys)
         top, more = [], []
-        for i, (value, count) in enumerate(result.facets.get(facet, ())):
+        for i, (value, count) in enumerate(pairs):
             is_on = selected[facet] == value
             link = FacetLink(
                 label=_facet_label(facet, value),
                 count=count,
                 selected=is_on,
-                url=search_href(_toggle(search_request, facet, value, is_on)),
+                url=(
+                    search_href(search_request.params(page=None, **dict.fromkeys(keys)))
+                    if is_on
+                    else choose(_facet_values(facet, value))
+                ),
             )
             (top if i < shown or is_on else more).append(link)
-        if top:
-            boxes.append(FacetBox(facet, title, top, more))
+        boxes.append(FacetBox(facet, title, top, more))
     return boxes
+
+
+def _facet_values(facet: str, value: str) -> tuple[str, ...]:
+    """The values of FACET_PARAMS[facet] that select a facet's value (a year: its dates)."""
+    return (f"{value}-01-01", f"{value}-12-31") if facet == "year" else (value,)
 
 
 def _facet_label(facet: str, value: str) -> str:
@@ -429,16 +449,3 @@ def _selected_year(search_request: SearchRequest) -> str | None:
     ):
         return str(start.year)
     return None
-
-
-def _toggle(search_request: SearchRequest, facet: str, value: str, is_on: bool) -> dict[str, str]:
-    if facet == "year":
-        changes = (
-            {"from": None, "to": None}
-            if is_on
-            else {"from": f"{value}-01-01", "to": f"{value}-12-31"}
-        )
-    else:
-        key = {"department": "dept", "section": "section", "kind": "kind"}[facet]
-        changes = {key: None if is_on else value}
-    return search_request.params(page=None, **changes)
