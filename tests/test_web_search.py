@@ -720,6 +720,31 @@ def test_the_month_picker_counts_a_month_an_ingest_brought_in(archive_copy, tmp_
     archive_of(app).close()
 
 
+def test_the_home_pages_departments_count_what_an_ingest_brought_in(archive_copy, tmp_path):
+    """The home page's department counts are read once per index generation: an ingest (a
+    new one) brings its own."""
+    app = create_app(Config.load(archive_copy))
+    client = app.test_client()
+
+    def chips() -> dict[str, str]:
+        found = page(client, "/").find("ul", cls="chips").find_all("a")
+        return dict(a.words.rsplit(" ", 1) for a in found)
+
+    before = chips()
+    source = tmp_path / "2030-weekly-02.txt"
+    source.write_text(
+        "窗口工作周报\n2030年第2期（总第999期）\n（1月7日—1月11日）\n"
+        "四川省政府政务服务和公共资源交易服务中心 2030年1月18日\n"
+        "一、综窗改革攻坚行动\n（一）1月8日，公安厅窗口推行“一窗受理”。\n"
+        "（二）1月9日，公安厅窗口办结“一件事”。\n",
+        "utf-8",
+    )
+    assert archive_of(app).ingest([source]).ok
+
+    assert int(chips()["公安厅"]) == int(before["公安厅"]) + 2
+    archive_of(app).close()
+
+
 def test_a_month_picked_is_that_months_range(client):
     doc = page(client, "/search?q=一件事")
     options = doc.find("form", cls="month").find_all("option")

@@ -21,6 +21,7 @@ ARCHIVE_KEY = "bulletins.archive"
 FREQUENCIES_KEY = "bulletins.frequencies"
 EXAMPLES_KEY = "bulletins.examples"
 MONTHS_KEY = "bulletins.item_months"  # the month picker's months, per index generation
+TOP_DEPARTMENTS_KEY = "bulletins.top_departments"  # the home page's departments, likewise
 
 T = TypeVar("T")
 
