@@ -203,7 +203,10 @@ def home_examples(departments: list[str]) -> list[Example]:
 
 
 def home(search_request: SearchRequest, fields: DateFields):
-    top = per_generation(TOP_DEPARTMENTS_KEY, (), top_departments)
+    try:
+        top = per_generation(TOP_DEPARTMENTS_KEY, (), top_departments)
+    except IndexMissing:  # the store answers without it
+        top = top_departments()
     return render_template(
         "home.html",
         req=search_request,
