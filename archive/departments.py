@@ -180,6 +180,8 @@ class Gazetteer:
         typed = nearest.Name.of(wanted)
         best: dict[str, tuple[float, Department]] = {}
         for core, entry in self._cores:
+            if not nearest.could_reach(typed, core, _SUGGEST_FROM):
+                continue
             score = nearest.likeness(typed, core)
             short = entry.department.short_name
             if score >= _SUGGEST_FROM and score > best.get(short, (0.0,))[0]:

@@ -49,6 +49,24 @@ def likeness(wanted: Name, name: Name) -> float:
     return (1 - _ENDING_WEIGHT) * words + _ENDING_WEIGHT * (wanted.ending == name.ending)
 
 
+def could_reach(wanted: Name, name: Name, need: float) -> bool:
+    """Whether likeness(wanted, name) can be `need` or more, told from the characters the
+    words share: cheap, where difflib is not (a suggestion compares a name with ~900).
+    difflib's ratio is 2·M/(len(a)+len(b)), M at most the characters the two share."""
+    if wanted.text == name.text:
+        return True
+    if not wanted.words:
+        return need <= 0.0
+    words = name.words or name.text
+    if wanted.words == words or (len(wanted.words) >= 2 and wanted.words in words):
+        return True
+    shared = sum(min(wanted.words.count(c), words.count(c)) for c in set(wanted.words))
+    bound = 2 * shared / (len(wanted.words) + len(words))
+    if wanted.ending:
+        bound = (1 - _ENDING_WEIGHT) * bound + _ENDING_WEIGHT * (wanted.ending == name.ending)
+    return bound >= need
+
+
 def _words_likeness(wanted: str, words: str) -> float:
     if wanted == words:
         return 1.0
