@@ -24,12 +24,11 @@ from .extract import ExtractError, document_text
 from .model import Issue
 from .parse import ParseError, parse
 from .problems import Problem, megabytes
-from .records import ProblemRecord, SourceRecord
+from .records import Outcome, ProblemRecord, SourceRecord
 from .store import Store, now
 from .versions import fingerprint
 
 SUFFIXES = (".pdf", ".txt")
-STATUSES = ("added", "updated", "unchanged", "duplicate", "failed")
 # A bulletin is 3-10 KB of text, a PDF of it well under 1 MB; a file over this is not one
 # (a scan of a whole year, a video), and reading it would hold its bytes in memory.
 MAX_FILE_BYTES = 50 * 2**20
@@ -43,39 +42,6 @@ _KINDS = (
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
 )
-
-
-@dataclass
-class Outcome:
-    path: str
-    status: str  # one of STATUSES
-    issue_id: str | None = None
-    problem: Problem | None = None
-    version: int | None = None  # the version of the issue the file gave (or is)
-    supersedes: str | None = None  # for a correction: the file of the version it replaced
-    name: str = ""  # what the file is shown as (see `find`)
-
-    @property
-    def message(self) -> str:
-        """The problem in English, naming the file: "scan.pdf: the PDF has no text layer…"."""
-        return f"{Path(self.path).name}: {self.problem.english}" if self.problem else ""
-
-    @property
-    def message_zh(self) -> str:
-        return f"{Path(self.path).name}：{self.problem.chinese}" if self.problem else ""
-
-    def to_json(self) -> dict:
-        return {
-            "path": self.path,
-            "file": self.name or Path(self.path).name,
-            "status": self.status,
-            "issue_id": self.issue_id,
-            "version": self.version,
-            "supersedes": self.supersedes,
-            "code": self.problem.code if self.problem else None,
-            "message": self.message,
-            "message_zh": self.message_zh,
-        }
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ API returns it and the CLI prints it, so the two cannot drift. URLs come from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .departments import Department
 from .figure_store import FigurePoint
@@ -23,6 +24,43 @@ from .model import (
     shown_name,
 )
 from .problems import Problem
+
+STATUSES = ("added", "updated", "unchanged", "duplicate", "failed")  # of an Outcome
+
+
+@dataclass
+class Outcome:
+    """What an ingest did with one file (`ingest.ingest_files` gives one a file)."""
+
+    path: str
+    status: str  # one of STATUSES
+    issue_id: str | None = None
+    problem: Problem | None = None
+    version: int | None = None  # the version of the issue the file gave (or is)
+    supersedes: str | None = None  # for a correction: the file of the version it replaced
+    name: str = ""  # what the file is shown as (see `ingest.find`)
+
+    @property
+    def message(self) -> str:
+        """The problem in English, naming the file: "scan.pdf: the PDF has no text layer…"."""
+        return f"{Path(self.path).name}: {self.problem.english}" if self.problem else ""
+
+    @property
+    def message_zh(self) -> str:
+        return f"{Path(self.path).name}：{self.problem.chinese}" if self.problem else ""
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "file": self.name or Path(self.path).name,
+            "status": self.status,
+            "issue_id": self.issue_id,
+            "version": self.version,
+            "supersedes": self.supersedes,
+            "code": self.problem.code if self.problem else None,
+            "message": self.message,
+            "message_zh": self.message_zh,
+        }
 
 
 @dataclass

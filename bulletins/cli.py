@@ -24,9 +24,9 @@ from urllib.parse import urlencode
 import click
 
 from archive.departments import did_you_mean, gazetteer
-from archive.ingest import Outcome, collect
 from archive.lookup import IssueRef, parse_reference
 from archive.model import parse_ref
+from archive.records import Outcome
 from archive.schema import SchemaError
 from archive.store import StoreError, describe
 from indexer.index import EmptyStore
@@ -133,6 +133,8 @@ def ingest(archive: Archive, paths: tuple[Path, ...], output: str) -> None:
     未改动的文件跳过；改动过的文件替换它那一期；出错的文件逐个列出，其余照常保存
     （此时退出状态为 1）。
     """
+    from archive.ingest import collect  # the file readers (pdfminer): only an ingest needs them
+
     files = collect(paths)
     if not files:
         raise click.ClickException("所给路径中没有 .pdf 或 .txt 文件")

@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from archive.ingest import STATUSES, Outcome
 from archive.model import Attachment, Item
 from archive.records import (
+    STATUSES,
     DepartmentCount,
     DepartmentReport,
     Imports,
     IssueSummary,
     ItemLink,
+    Outcome,
     VersionedIssue,
 )
 from indexer.search import SearchResult

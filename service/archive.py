@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archive.departments import gazetteer
-from archive.ingest import STATUSES, Outcome, find, ingest_files, key_of
 from archive.problems import Problem
+from archive.records import STATUSES, Outcome
 from archive.reports import Reports
 from archive.store import Store, StoreError
 from indexer import analysis
@@ -155,6 +155,10 @@ class Archive:
 
         `progress` is told each file's outcome as it comes.
         """
+        # The file readers (pdfminer, ~70 ms of imports) only here: a reindex or a search
+        # starts without them.
+        from archive.ingest import find, ingest_files, key_of
+
         store = self.store
         found = find(paths)
         names = {f.path: f.name for f in found}
