@@ -44,6 +44,7 @@ the same content come again in other bytes keeps its signature.
 
 from __future__ import annotations
 
+import gc
 import json
 import mmap
 import os
@@ -60,6 +61,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate, chain
+from operator import itemgetter
 from pathlib import Path
 
 from pyroaring import BitMap
@@ -810,7 +812,7 @@ class _Postings(PostingPool):
                 fieldwriter.start_field(fieldname, schema[fieldname])
                 field = fieldname
             postings = self._terms[key]
-            postings.sort(key=_first)
+            postings.sort(key=itemgetter(0))  # in order already: an O(n) check, in C
             fieldwriter.start_term(tbytes)
             _add_block_by_block(fieldwriter._postwriter, postings)
             fieldwriter.finish_term()
@@ -821,17 +823,13 @@ class _Postings(PostingPool):
         for key in sorted(self._terms):
             fieldname, tbytes = key
             postings = self._terms[key]
-            postings.sort(key=_first)  # in order already, but for a merge's deleted documents
+            postings.sort(key=itemgetter(0))  # in order already, but for a merge's deleted documents
             for docnum, weight, vbytes in postings:
                 yield fieldname, tbytes, docnum, weight, vbytes
 
     def cleanup(self) -> None:
         self._terms = {}
         super().cleanup()
-
-
-def _first(posting: tuple) -> int:
-    return posting[0]
 
 
 def _add_block_by_block(writer, postings: list[tuple[int, float, bytes]]) -> None:
@@ -894,7 +892,15 @@ class _Task(SubWriterTask):
         self.writer.schema["text"].fresh.spill(spill_path(Path(self.storage.folder)))
 
     def run(self) -> None:
+        """The worker's life: write its segment, with Python's cyclic garbage collector off.
+
+        Why off: a worker allocates a tuple for every posting of its segment (2 million at
+        5,000 bulletins), and each collection scanned all those alive; nothing it makes
+        needs the collector (no cycles to free), and the process ends with its segment.
+        A one-process reindex at 5,000 took 30.0 s instead of 33.5 s without it.
+        """
         die_with_parent(self.parent)
+        gc.disable()
         try:
             self._write()
         except Exception as error:  # told to the parent, which fails the commit with it
