@@ -399,9 +399,10 @@ def test_a_rebuild_in_worker_processes_gives_the_same_index(tmp_path, monkeypatc
 def test_the_words_postings_written_term_by_term_are_whooshs_own_to_the_byte(
     tmp_path, monkeypatch, ingested_store
 ):
-    """A segment's writer takes each document's words into its pool and writes them term by
-    term, a block at a time (`_SegmentWriter`), not through Whoosh's calls per posting: the
-    files are the same. Blocks of 4 postings, so that terms span several."""
+    """A segment's writer (`_SegmentWriter`) takes each document's words into its pool and
+    writes them term by term, a block at a time, not through Whoosh's calls per posting, and
+    adds the other fields by a plan made once: the files are Whoosh's own. Blocks of 4
+    postings, so that terms span several."""
     options = {**indexer.index.WRITER_OPTIONS, "codec": indexer.index.Codec(blocklimit=4)}
     monkeypatch.setattr(indexer.index, "WRITER_OPTIONS", options)
 
@@ -414,7 +415,9 @@ def test_the_words_postings_written_term_by_term_are_whooshs_own_to_the_byte(
             for p in index.live_dir().glob(f"{segment}*")
         }
 
-    straight = files("straight")
+    with monkeypatch.context() as patched:  # the schema's plan is followed, never Whoosh's way
+        patched.setattr(SegmentWriter, "add_document", lambda *_, **__: pytest.fail("Whoosh's"))
+        straight = files("straight")
     monkeypatch.setattr(indexer.index, "_SegmentWriter", SegmentWriter)  # Whoosh's own writing
     whooshs = files("whoosh")
 
