@@ -24,7 +24,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from heapq import heappush, heapreplace, nlargest, nsmallest
@@ -408,24 +408,26 @@ class DocTable:
             df = self._df(word)
             idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
             average = max(self._average_length(), 1)
-            wanted, length, order = word.encode("utf-8"), self.length, self.order
+            wanted, length = word.encode("utf-8"), self.length
             scores: dict[int, float] = {}
-            for d in self._unbounded(word):
-                segment, local = self._segment(d)
-                tf = segment.count(wanted, local)
-                if tf:
-                    norm = K1 * (1 - B + B * length[d] / average)
-                    scores[d] = idf * tf * (K1 + 1) / (tf + norm)
-            ranked = sorted(scores, key=lambda d: (scores[d], order[d]), reverse=True)
+            for segment, offset, docs in self._unbounded(word):
+                for d in docs:
+                    tf = segment.count(wanted, d - offset)
+                    if tf:
+                        norm = K1 * (1 - B + B * length[d] / average)
+                        scores[d] = idf * tf * (K1 + 1) / (tf + norm)
+            # best first, ties newest first: two stable sorts on plain keys are a third of one
+            # on (score, order) tuples
+            ranked = sorted(scores, key=self.order.__getitem__, reverse=True)
+            ranked.sort(key=scores.__getitem__, reverse=True)
             kept = Scores(FrozenBitMap(scores), array("d", (scores[d] for d in sorted(scores))))
             self._scores[word] = (kept, array("I", ranked), kept.docs)
         return self._scores[word]
 
-    def _unbounded(self, word: str) -> BitMap:
-        found = BitMap()
+    def _unbounded(self, word: str) -> Iterator[tuple[Segment, int, BitMap]]:
+        """Each segment, its offset, and the live documents in it that have the word."""
         for segment, offset in zip(self.segments, self.offsets, strict=False):
-            found |= _shifted(segment.containing(word, None), offset)
-        return found & self.live
+            yield segment, offset, _shifted(segment.containing(word, None), offset) & self.live
 
     def _df(self, word: str) -> int:
         """In how many documents a word occurs (cached per generation)."""

@@ -242,3 +242,26 @@ def test_several_words_ranked_by_threshold_come_in_the_order_of_scoring_every_do
             cases += bool(everything)
     index.close()
     assert cases > 100
+
+
+def test_one_word_ranks_best_first_and_ties_newest_first(tmp_path):
+    """A word's documents are kept ranked by score, equal scores newest first (equal texts
+    score the same): a page of them is what ordering every document by (score, order) gives."""
+    import random
+
+    rng = random.Random(11)
+    texts = ["公安厅窗口受理。", "公安厅与公安厅窗口。", "民政厅窗口。", "公安厅窗口办结。"]
+    orders = rng.sample(range(1000, 2000), 40)
+    docs = [
+        document(f"issue-{n}/s{n}", texts[n % len(texts)], order=order)
+        for n, order in enumerate(orders)
+    ]
+    with snapshot_of(tmp_path, docs) as snapshot:
+        table = snapshot.table
+        scores, _, _ = table._word("公安厅")
+        assert len({scores[d] for d in scores.docs}) < len(scores.docs), "ties"
+        for _ in range(50):
+            chosen = BitMap(rng.sample(sorted(table.live), rng.randint(1, len(docs))))
+            n = rng.choice([1, 3, 10, 40])
+            expected = sorted(chosen, key=lambda d: (scores.get(d), table.order[d]), reverse=True)
+            assert table.most_relevant(chosen, ["公安厅"], n) == expected[:n]
