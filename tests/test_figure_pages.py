@@ -141,3 +141,30 @@ def test_a_misprinted_value_is_flagged_on_the_page_and_kept(corpus_dir, tmp_path
         )
     )
     assert [bool(r["提示"]) for r in rows] == [False, False, True, False, False, False]
+
+
+def test_the_data_page_counts_the_figures_an_ingest_brought_in(corpus_dir, tmp_path):
+    """The series and their counts are read once per index generation: an ingest (a new
+    generation) brings its own; before any index, they are read from the store."""
+    from web.context import archive_of
+
+    data = tmp_path / "data"
+    store = Store(data / "archive.db")
+    assert all(
+        o.status == "added" for o in ingest_files(store, [corpus_dir / "2024-weekly-01.txt"])
+    )
+    store.close()
+    app = create_app(Config.load(data))
+    client = app.test_client()
+
+    def counts() -> dict[str, int]:
+        return {s["series"]: s["points"] for s in client.get("/api/figures").get_json()["series"]}
+
+    unindexed = counts()
+    assert unindexed and client.get("/figures/").status_code == 200
+    assert archive_of(app).ingest([corpus_dir / "2024-weekly-37.txt"]).ok
+    indexed = counts()
+    assert indexed["window-accept"] == unindexed["window-accept"] + 1
+    assert archive_of(app).ingest([corpus_dir / "2024-weekly-1209-1213.txt"]).ok
+    assert counts()["window-accept"] == indexed["window-accept"] + 1
+    archive_of(app).close()

@@ -13,7 +13,7 @@ from flask import Flask, current_app, request, url_for
 
 from archive.reports import Reports
 from archive.store import Store
-from indexer.index import SearchIndex
+from indexer.index import IndexMissing, SearchIndex
 from service.archive import Archive
 from service.config import Config
 
@@ -22,6 +22,7 @@ FREQUENCIES_KEY = "bulletins.frequencies"
 EXAMPLES_KEY = "bulletins.examples"
 MONTHS_KEY = "bulletins.item_months"  # the month picker's months, per index generation
 TOP_DEPARTMENTS_KEY = "bulletins.top_departments"  # the home page's departments, likewise
+FIGURE_SERIES_KEY = "bulletins.figure_series"  # the 数据 page's series and their counts
 
 T = TypeVar("T")
 
@@ -82,9 +83,13 @@ def get_frequencies() -> dict[str, int]:
 def per_generation(key: str, args: Hashable, build: Callable[[], T]) -> T:
     """A value kept per app for the live index generation, built again once the index changes
     (an ingest or a reindex makes a new generation: the table a search reads is a new object).
-    `args` are what else it was built from; other args build it again."""
-    with get_index().searching() as snapshot:
-        table = snapshot.table
+    `args` are what else it was built from; other args build it again. Without an index
+    there is no generation to keep it for: it is built on every call."""
+    try:
+        with get_index().searching() as snapshot:
+            table = snapshot.table
+    except IndexMissing:
+        return build()
     cached = current_app.extensions.get(key)
     if cached is None or cached[0] is not table or cached[1] != args:
         cached = (table, args, build())

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from archive.departments import gazetteer
-from archive.figure_store import FigurePoint
+from archive.figure_store import FigurePoint, SeriesSummary
 from archive.figures import SERIES_BY_KEY, TOPICS, Series, flag_outliers
 from archive.store import Store
 from indexer.search import UnknownDepartment
 from service.export import table_csv
 
-from .context import absolute, get_store
+from .context import FIGURE_SERIES_KEY, absolute, get_store, per_generation
 from .filters import cn_date, cn_span
 from .series_chart import ChartPoint, format_number, timeline, years
 from .twins import offer
@@ -83,7 +83,7 @@ def department_param() -> str | None:
 
 @bp.get("/figures/")
 def index():
-    summaries = get_store().figures.series()
+    summaries = figure_series()
     topics: dict[str, list] = {}
     for summary in summaries:
         topics.setdefault(TOPICS[summary.series.topic].name, []).append(summary)
@@ -93,7 +93,13 @@ def index():
 
 @bp.get("/api/figures")
 def api_index():
-    return jsonify({"series": [s.to_json() for s in get_store().figures.series()]})
+    return jsonify({"series": [s.to_json() for s in figure_series()]})
+
+
+def figure_series() -> list[SeriesSummary]:
+    """Every series with its counts, read once per index generation (a pass over every
+    figure: 0.2 s at 5,000 bulletins)."""
+    return per_generation(FIGURE_SERIES_KEY, (), lambda: get_store().figures.series())
 
 
 def series_data(store: Store, key: str, department: str | None) -> dict:

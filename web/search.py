@@ -203,10 +203,7 @@ def home_examples(departments: list[str]) -> list[Example]:
 
 
 def home(search_request: SearchRequest, fields: DateFields):
-    try:
-        top = per_generation(TOP_DEPARTMENTS_KEY, (), top_departments)
-    except IndexMissing:  # the store answers without it
-        top = top_departments()
+    top = per_generation(TOP_DEPARTMENTS_KEY, (), top_departments)
     return render_template(
         "home.html",
         req=search_request,
