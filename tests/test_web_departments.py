@@ -256,6 +256,8 @@ def test_every_department_has_one_count_on_every_page_and_in_every_answer(client
             )
             assert selected.find(cls="name").words == name
             assert int(selected.find(cls="count").words) == count, name
+
+
 def test_the_numbers_of_the_chart_are_a_table_beside_it_every_month_newest_first(client):
     doc = page(client, "/departments/公安厅")
     months = dict(api(client, "/api/departments/公安厅")["months"])
@@ -269,3 +271,34 @@ def test_the_numbers_of_the_chart_are_a_table_beside_it_every_month_newest_first
     assert [n for _, n in table] == [months.get(m, 0) for m in reversed(every)]
     assert table[0] == ("2025年6月", 1) and ("2024年6月", 0) in table
     assert {"zero"} <= {c for r in rows for c in r.classes}
+
+
+def test_the_department_list_counts_what_an_ingest_brought_in(archive_copy, tmp_path):
+    """The counts are read once per index generation: an ingest (a new one) brings its own,
+    to the page and its JSON and CSV twins alike."""
+    from service.config import Config
+    from web import create_app
+    from web.context import archive_of
+
+    app = create_app(Config.load(archive_copy))
+    client = app.test_client()
+
+    def police() -> int:
+        [entry] = [e for e in api(client, "/api/departments") if e["name"] == "公安厅"]
+        return entry["items"]
+
+    before = police()
+    source = tmp_path / "2030-weekly-02.txt"
+    source.write_text(
+        "窗口工作周报\n2030年第2期（总第999期）\n（1月7日—1月11日）\n"
+        "四川省政府政务服务和公共资源交易服务中心 2030年1月18日\n"
+        "一、综窗改革攻坚行动\n（一）1月8日，公安厅窗口推行“一窗受理”。\n",
+        "utf-8",
+    )
+    assert archive_of(app).ingest([source]).ok
+
+    assert police() == before + 1
+    assert f"公安厅,四川省公安厅,省政府组成部门,{before + 1}," in client.get(
+        "/departments.csv"
+    ).get_data(as_text=True)
+    archive_of(app).close()

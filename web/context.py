@@ -23,6 +23,7 @@ EXAMPLES_KEY = "bulletins.examples"
 MONTHS_KEY = "bulletins.item_months"  # the month picker's months, per index generation
 TOP_DEPARTMENTS_KEY = "bulletins.top_departments"  # the home page's departments, likewise
 FIGURE_SERIES_KEY = "bulletins.figure_series"  # the 数据 page's series and their counts
+DEPARTMENTS_KEY = "bulletins.departments"  # the department list with its counts
 
 T = TypeVar("T")
 

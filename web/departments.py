@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from archive.departments import Department, gazetteer
+from archive.records import DepartmentCount
 from archive.reports import DEPARTMENT_PAGE
 from indexer.search import MAX_PAGE
 from service.export import EXPORT_LIMIT, departments_csv, items_csv
 
 from .charts import month_range, monthly_bars
-from .context import absolute, get_reports
+from .context import DEPARTMENTS_KEY, absolute, get_reports, per_generation
 from .errors import NoSuchDepartment
 from .figures import chart_points
 from .search import csv_response
@@ -43,7 +44,7 @@ def index():
     if "name" in request.args:  # the find form: off to the department's page (or a 404 that helps)
         return redirect(url_for("departments.show", name=resolve(request.args["name"]).short_name))
     groups: dict[str, list[tuple[Department, int]]] = {}
-    for entry in get_reports().departments():
+    for entry in department_counts():
         groups.setdefault(entry.department.kind or "其他", []).append(
             (entry.department, entry.items)
         )
@@ -53,14 +54,18 @@ def index():
 
 @bp.get("/departments.csv")
 def export_index():
-    return csv_response(
-        departments_csv(get_reports().departments(), absolute), "bulletins-departments.csv"
-    )
+    return csv_response(departments_csv(department_counts(), absolute), "bulletins-departments.csv")
 
 
 @bp.get("/api/departments")
 def api_index():
-    return jsonify([entry.to_json() for entry in get_reports().departments()])
+    return jsonify([entry.to_json() for entry in department_counts()])
+
+
+def department_counts() -> list[DepartmentCount]:
+    """Every department with its item count, read once per index generation (a pass over
+    every item's departments: 0.15 s at 5,000 bulletins)."""
+    return per_generation(DEPARTMENTS_KEY, (), lambda: get_reports().departments())
 
 
 @bp.get("/departments/<name>")
