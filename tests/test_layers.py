@@ -41,3 +41,33 @@ def test_a_layer_imports_only_the_layers_below_it(layer):
         if imported_packages(path) - allowed
     }
     assert not wrong, f"{layer} imports what is built on it: {wrong}"
+
+
+def test_a_server_answers_pages_without_the_pdf_reader(tmp_path, archive_copy):
+    """A server searches and shows what is stored: it never loads pdfminer (nor the
+    cryptography it brings, ~7 MB of a server's memory) for that."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from service.config import Config\n"
+        "from web import create_app\n"
+        "client = create_app(Config.load(Path(sys.argv[1]))).test_client()\n"
+        "for url in ('/', '/search?q=一件事', '/issues/', '/departments/公安厅', '/figures/'):\n"
+        "    assert client.get(url, follow_redirects=True).status_code == 200, url\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(archive_copy)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    modules = {m.split(".")[0] for m in json.loads(done.stdout.splitlines()[-1])}
+    assert modules & {"pdfminer", "cryptography"} == set()

@@ -18,11 +18,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from archive.departments import gazetteer
-from archive.extract import ExtractError, decode_text
 from archive.lookup import IssueRef, parse_reference
 from archive.model import KINDS, Attachment, Issue, item_url, parse_ref
 from archive.originals import is_pdf
 from archive.records import ItemLink, VersionedIssue
+from archive.textfile import ExtractError, decode_text
 from indexer.query import QueryError, highlight_terms, parse_query
 from indexer.search import YEARS, SearchRequest
 from service.export import issues_csv
