@@ -3,6 +3,8 @@ that is not whole, of another version or not one at all is refused, never an err
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from indexer import dictionary
@@ -64,6 +66,29 @@ def test_many_entries_all_found_among_collisions(tmp_path):
 
     assert all(frequencies.get(word) == n for word, n in freq.items())
     assert frequencies.get("词20000") is None
+
+
+def resident_kb(path) -> int:
+    """Kilobytes of this file mapped and resident in this process (Linux: /proc/self/smaps)."""
+    resident, inside = 0, False
+    for line in open("/proc/self/smaps", encoding="utf-8"):
+        if not line[0].isupper() or ":" not in line.split()[0]:
+            inside = line.rstrip("\n").endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            resident += int(line.split()[1])
+    return resident
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux's /proc")
+def test_a_checked_file_keeps_resident_only_what_lookups_touch(tmp_path):
+    """Opening reads the whole file to check it; then only the pages looked up stay in the
+    process's memory (a server looks up a query's few words in 12 MB)."""
+    path = tmp_path / "big.dict"
+    dictionary.write(path, "v", {f"词{n}": n for n in range(200_000)}, 1)
+    frequencies, _ = dictionary.load(path, "v")
+
+    assert frequencies["词7"] == 7
+    assert resident_kb(path) < path.stat().st_size // 1024 // 4
 
 
 def test_a_file_of_another_version_is_not_used(written):
