@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from flask import Flask, current_app, request, url_for
 
+from archive.records import DepartmentCount
 from archive.reports import Reports
 from archive.store import Store
 from indexer.index import IndexMissing, SearchIndex
@@ -21,9 +22,8 @@ ARCHIVE_KEY = "bulletins.archive"
 FREQUENCIES_KEY = "bulletins.frequencies"
 EXAMPLES_KEY = "bulletins.examples"
 MONTHS_KEY = "bulletins.item_months"  # the month picker's months, per index generation
-TOP_DEPARTMENTS_KEY = "bulletins.top_departments"  # the home page's departments, likewise
 FIGURE_SERIES_KEY = "bulletins.figure_series"  # the 数据 page's series and their counts
-DEPARTMENTS_KEY = "bulletins.departments"  # the department list with its counts
+DEPARTMENTS_KEY = "bulletins.departments"  # every department with its count, likewise
 
 T = TypeVar("T")
 
@@ -96,6 +96,13 @@ def per_generation(key: str, args: Hashable, build: Callable[[], T]) -> T:
         cached = (table, args, build())
         current_app.extensions[key] = cached
     return cached[2]
+
+
+def department_counts() -> list[DepartmentCount]:
+    """Every department with its item count, read once per index generation (a pass over
+    every item's departments: 0.15 s at 5,000 bulletins), for the department list and the
+    home page alike."""
+    return per_generation(DEPARTMENTS_KEY, (), lambda: get_reports().departments())
 
 
 def archive_of(app: Flask) -> Archive:
