@@ -118,6 +118,8 @@ MARKUP_BULLETIN = """窗口工作周报
 一、窗口资讯
 （一）10月2日，民政厅窗口收到一条网上留言，内容为<script>alert(1)</script>，已转技术部门核查处理。
 （二）本周，民政厅窗口在公告栏张贴<b>粗体</b>标语，提醒群众。
+二、<i>斜体</i>&<u>栏目
+（一）10月3日，民政厅窗口接待群众咨询12人次。
 """
 MARKUP_ISSUE = "weekly-2024-09-30"
 
@@ -170,6 +172,19 @@ def test_markup_in_a_hit_is_escaped_around_the_marks(markup_client, query, ancho
     assert [m.words for m in snippet.find_all("mark")] == [query] * (2 if query == "script" else 1)
     expected = "<script>alert" if query == "script" else "<b>粗体</b>"
     assert expected in snippet.text
+
+
+def test_markup_in_a_section_title_is_shown_as_text_in_the_hits_and_the_facets(markup_client):
+    response = get(markup_client, "/search?q=窗口")
+
+    doc = assert_shown_as_text(response, "<i>斜体", "&<u>")
+    assert not doc.find_all("i") and not doc.find_all("u")
+    title = "<i>斜体</i>&<u>栏目"
+    [hit] = [h for h in doc.find_all("li", cls="hit") if h.attrs["data-item"].endswith("s2-1")]
+    assert title in hit.find(cls="hit-meta").find("span").text
+    assert title in hit.find("input", cls="choose").attrs["data-title"]
+    sections = doc.find("section", cls="facet", data_facet="section")
+    assert any(title in s.text for s in sections.find_all("span", cls="name"))
 
 
 def test_markup_is_escaped_in_the_search_json_snippet_but_kept_in_the_text(markup_client):

@@ -25,6 +25,7 @@ from indexer.search import DATE_FILTERS, YEARS, DateFilter, SearchRequest, Searc
 from service.export import items_csv
 from service.intent import as_department_filter, issue_reference
 
+from . import markup
 from .context import (
     EXAMPLES_KEY,
     MONTHS_KEY,
@@ -184,11 +185,11 @@ def page():
         quick=quick_ranges(search_request, date.today()),
         month_options=month_options(_chosen_month(search_request)),
         missing_issue=ref.describe() if ref else None,
-        hit_href=hit_href(search_request.params()),
-        dept_href={
-            name: search_href(search_request.params(dept=name, page=None))
-            for name in {name for hit in result.hits for name in hit.departments}
-        },
+        hits=markup.hit_items(
+            result.hits,
+            hit_href(search_request.params()),
+            search_hrefs(search_request.params(dept="-", page=None), ("dept",)),
+        ),
     )
 
 
@@ -307,6 +308,14 @@ class FacetBox:
     title: str
     top: list[FacetLink]
     more: list[FacetLink]
+
+    @property
+    def top_items(self) -> Markup:
+        return markup.facet_items(self.top)
+
+    @property
+    def more_items(self) -> Markup:
+        return markup.facet_items(self.more)
 
 
 def facet_links(
