@@ -52,7 +52,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -119,6 +119,7 @@ class _Jieba:
     compact: bool = False
     budget: int = 0
     folder: Path | None = None
+    queries: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see query_words
 
 
 @lru_cache(maxsize=1)
@@ -154,6 +155,7 @@ def _load(state: _Jieba) -> None:
     tokenizer.FREQ, tokenizer.total = loaded.FREQ, loaded.total
     tokenizer.initialized = True
     state.compact = False
+    state.queries = {}
 
 
 def prepare(texts: int, folder: Path) -> None:
@@ -232,6 +234,7 @@ def _read(state: _Jieba, path: Path) -> bool:
     tokenizer.FREQ, tokenizer.total = opened
     tokenizer.initialized = True
     state.compact = True
+    state.queries = {}
     return True
 
 
@@ -273,9 +276,23 @@ def words(text: str) -> list[str]:
     ]
 
 
+QUERY_WORDS_KEPT = 4096  # query terms whose words a process keeps (a search asks up to 3 times)
+
+
 def query_words(text: str) -> list[str]:
-    """Precise-mode words of a query term (each is among the search-mode words of a text)."""
-    return [w.lower() for w in _for_queries().cut(text, HMM=False) if _WORDLIKE.search(w)]
+    """Precise-mode words of a query term (each is among the search-mode words of a text).
+
+    Kept per term for the dictionary in use: a search page segments each of its terms to
+    match, to rank and to mark, and staff search the same terms again and again.
+    """
+    tokenizer, kept = _for_queries(), _jieba().queries
+    found = kept.get(text)
+    if found is None:
+        found = tuple(w.lower() for w in tokenizer.cut(text, HMM=False) if _WORDLIKE.search(w))
+        if len(kept) >= QUERY_WORDS_KEPT:
+            kept.clear()
+        kept[text] = found
+    return list(found)
 
 
 def searchable(text: str) -> bool:

@@ -55,6 +55,7 @@ import sys
 import threading
 import time
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -65,7 +66,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from pyroaring import BitMap
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import STORED_COLUMN, W3Codec
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -242,12 +243,31 @@ class SyncReport:
     rebuilt: bool = False
 
 
+class StoredFields:
+    """The display fields of one generation's documents, read from each segment's column of
+    them directly. Whoosh's own path (the reader of many segments, the segment's, the codec's,
+    then each field checked against the schema) was half of what reading a hit cost; a
+    field the schema lacks cannot be there, as another schema is another index version."""
+
+    def __init__(self, reader):
+        leaves = list(reader.leaf_readers())
+        self._offsets = [offset for _, offset in leaves]
+        self._columns = [
+            leaf._perdoc._cached_reader("_stored", STORED_COLUMN) for leaf, _ in leaves
+        ]
+
+    def __getitem__(self, docnum: int) -> dict:
+        at = bisect_right(self._offsets, docnum) - 1
+        return self._columns[at][docnum - self._offsets[at]] or {}
+
+
 class Snapshot:
     """One index generation as searches read it: the table, the word postings, the display fields."""
 
-    def __init__(self, reader, table: DocTable):
+    def __init__(self, reader, table: DocTable, stored: StoredFields | None = None):
         self._reader = reader
         self.table = table
+        self._stored = stored or StoredFields(reader)
 
     def word_docs(self, word: str) -> BitMap:
         """Live documents that have this jieba word."""
@@ -256,7 +276,7 @@ class Snapshot:
         return BitMap(self._reader.postings("text", word).all_ids()) & self.table.live
 
     def document(self, docnum: int) -> IndexDocument:
-        stored, table = self._reader.stored_fields(docnum), self.table
+        stored, table = self._stored[docnum], self.table
         return IndexDocument(
             item_id=stored["item_id"],
             issue_id=stored["issue_id"],
@@ -298,6 +318,7 @@ class SearchIndex:
         self._searcher_dir: Path | None = None
         self._searcher_link: str | None = None  # the link's text when _searcher_dir was resolved
         self._table: DocTable | None = None
+        self._stored: StoredFields | None = None  # of the same generation as the table
         self._table_generation: tuple[Path, int] | None = None
         self._segments: dict[str, Segment] = {}  # by Whoosh segment id, for the build below
         self._segments_dir: Path | None = None
@@ -511,8 +532,9 @@ class SearchIndex:
                 segments = _segments(reader, live, self._segments)
                 self._segments = {k: v for k, v in self._segments.items() if v in segments}
                 self._table = DocTable(segments, reader.all_doc_ids())
+                self._stored = StoredFields(reader)
                 self._table_generation = generation
-            yield Snapshot(reader, self._table)
+            yield Snapshot(reader, self._table, self._stored)
 
     def _searched_dir(self) -> Path | None:
         """The live directory, as live_dir() says; but while the link reads as it did when

@@ -193,6 +193,22 @@ def test_the_analysis_version_is_stable_for_the_same_dictionary(fresh_caches):
     assert analysis_version() == first
 
 
+def test_a_query_term_is_segmented_once_for_the_dictionary_in_use(fresh_caches, monkeypatch):
+    tokenizer = analysis.segmenter()
+    calls = []
+    cut = tokenizer.cut
+    monkeypatch.setattr(tokenizer, "cut", lambda *a, **k: calls.append(a) or cut(*a, **k))
+
+    first = query_words("公安厅培训")
+    first.append("改过")  # a caller's list is its own
+    again = query_words("公安厅培训")
+    analysis._load(analysis._jieba())  # the dictionary loaded again
+    reloaded = query_words("公安厅培训")
+
+    assert first[:2] == again == reloaded == ["公安厅", "培训"]
+    assert len(calls) == 2
+
+
 # --- jieba's dictionary for a small job: the dictionary file ------------------------------
 
 

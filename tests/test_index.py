@@ -278,6 +278,26 @@ def test_sync_adds_a_new_issue(index, store, world):
     assert results(index, {"q": '"一窗受理"'})[1] == ["weekly-2024-11-25/s1-1"]
 
 
+def test_display_fields_read_from_the_segments_directly_are_whooshs_own(index, store, world):
+    index.rebuild(store)
+    source = world / "bulletins" / "2024-weekly-37.txt"
+    source.write_text(source.read_text("utf-8").replace("天府英才卡", "蜀才服务卡"), "utf-8")
+    assert ingest_file(store, source).status == "updated"
+    path = world / "extra.txt"
+    path.write_text(EXTRA.format(n=48, total=519, start="11月25日", end="11月29日"), "utf-8")
+    assert ingest_file(store, path).status == "added"
+    index.sync(store)  # a second segment; the corrected issue's first documents deleted
+
+    with index.searching() as snapshot:
+        reader = snapshot._reader
+        assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
+        direct = indexer.index.StoredFields(reader)
+        for docnum in range(reader.doc_count_all()):
+            assert direct[docnum] == reader.stored_fields(docnum), docnum
+        found = search(index, SearchRequest.from_params({"q": "一窗受理"}))
+        assert [h.item_id for h in found.hits] == ["weekly-2024-11-25/s1-1"]
+
+
 # --- versions -----------------------------------------------------------------------
 
 
