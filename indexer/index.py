@@ -250,6 +250,7 @@ class StoredFields:
     field the schema lacks cannot be there, as another schema is another index version."""
 
     def __init__(self, reader):
+        self.reader = reader
         leaves = list(reader.leaf_readers())
         self._offsets = [offset for _, offset in leaves]
         self._columns = [
@@ -318,7 +319,7 @@ class SearchIndex:
         self._searcher_dir: Path | None = None
         self._searcher_link: str | None = None  # the link's text when _searcher_dir was resolved
         self._table: DocTable | None = None
-        self._stored: StoredFields | None = None  # of the same generation as the table
+        self._stored: StoredFields | None = None  # of the searcher's reader
         self._table_generation: tuple[Path, int] | None = None
         self._segments: dict[str, Segment] = {}  # by Whoosh segment id, for the build below
         self._segments_dir: Path | None = None
@@ -532,8 +533,9 @@ class SearchIndex:
                 segments = _segments(reader, live, self._segments)
                 self._segments = {k: v for k, v in self._segments.items() if v in segments}
                 self._table = DocTable(segments, reader.all_doc_ids())
-                self._stored = StoredFields(reader)
                 self._table_generation = generation
+            if self._stored is None or self._stored.reader is not reader:
+                self._stored = StoredFields(reader)  # its files are the reader's: never kept past it
             yield Snapshot(reader, self._table, self._stored)
 
     def _searched_dir(self) -> Path | None:
@@ -579,6 +581,7 @@ class SearchIndex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+            self._stored = None
 
 
 class _Edit:

@@ -298,6 +298,16 @@ def test_display_fields_read_from_the_segments_directly_are_whooshs_own(index, s
         assert [h.item_id for h in found.hits] == ["weekly-2024-11-25/s1-1"]
 
 
+def test_a_search_after_the_searcher_was_closed_reads_the_fields_afresh(index, store):
+    index.rebuild(store)
+    before = search(index, SearchRequest.from_params({"q": "公安厅"}))
+
+    index.close()  # as a server does before it forks its workers; the table stays
+    after = search(index, SearchRequest.from_params({"q": "公安厅"}))
+
+    assert [h.to_json() for h in after.hits] == [h.to_json() for h in before.hits]
+
+
 # --- versions -----------------------------------------------------------------------
 
 
