@@ -402,7 +402,12 @@ def reindex(archive: Archive) -> None:
     default=Path("corpus"),
     help="首次运行（档案为空）时导入的文件夹，默认 corpus。",
 )
-@click.option("--threads", default=8, type=Whole(1, 256), help="每个服务进程的线程数（默认 8）。")
+@click.option(
+    "--threads",
+    default=8,
+    type=Whole(1, 256),
+    help="每个服务进程最多同时处理的请求数（默认 8）：请求依次处理，正在处理的请求耗时较长时，下一个才同时开始。",
+)
 @click.option(
     "--workers",
     default=1,

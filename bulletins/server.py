@@ -7,7 +7,8 @@ connections across them (one shared socket would not: the idle worker's
 accept loop takes every keep-alive connection). Each worker opens its own
 searcher and table after the fork (Whoosh's file handles must not be
 shared); jieba's dictionary and the search table are loaded before it, once
-for all, and shared copy-on-write.
+for all, and shared copy-on-write. In each process the requests take turns
+(`turns.Turns`): one runs at a time unless it is slow.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from waitress import serve
 
 from web.context import archive_of
 
+from .turns import Turns
+
 
 class ListenError(RuntimeError):
     """The server cannot listen on the address it was given."""
@@ -35,12 +38,12 @@ def _listen(host: str, port: int, reuse_port: bool = False) -> socket.socket:
 
 
 def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
-    options = {"threads": threads, "ident": "bulletins", "_quiet": True}
+    options = {"ident": "bulletins", "_quiet": True}
     if workers <= 1:
         listener = _listen(host, port)
         archive_of(app).warm(wait=False)  # jieba's dictionary in a thread: pages answer at once
         try:
-            serve(app, sockets=[listener], **options)
+            serve(app, sockets=[listener], _dispatcher=Turns(threads), **options)
         finally:
             archive_of(app).close()
         return
@@ -56,7 +59,7 @@ def run(app: Flask, host: str, port: int, threads: int = 8, workers: int = 1) ->
             try:
                 listener = _listen(host, port, reuse_port=True)
                 archive_of(app).warm()
-                serve(app, sockets=[listener], **options)
+                serve(app, sockets=[listener], _dispatcher=Turns(threads), **options)
             finally:
                 os._exit(0)
         children.append(pid)
