@@ -298,6 +298,27 @@ def test_display_fields_read_from_the_segments_directly_are_whooshs_own(index, s
         assert [h.item_id for h in found.hits] == ["weekly-2024-11-25/s1-1"]
 
 
+@pytest.mark.parametrize("commits", [1, 2])
+def test_a_searcher_sees_what_another_process_committed_to_the_live_build(
+    index, store, world, commits
+):
+    index.rebuild(store)
+    assert results(index, {"q": '"一窗受理"'})[0] == 0  # the searcher is open
+    other = SearchIndex(world / "data" / "index")  # another process's, on the same build
+    try:
+        for n in range(commits):
+            path = world / f"extra-{n}.txt"
+            start = f"11月{25 - 7 * n}日"
+            text = EXTRA.format(n=48 + n, total=519 + n, start=start, end="11月29日")
+            path.write_text(text, "utf-8")
+            assert ingest_file(store, path).status == "added"
+            assert other.sync(store).added
+    finally:
+        other.close()
+
+    assert results(index, {"q": '"一窗受理"'})[0] == commits
+
+
 def test_a_search_after_the_searcher_was_closed_reads_the_fields_afresh(index, store):
     index.rebuild(store)
     before = search(index, SearchRequest.from_params({"q": "公安厅"}))
