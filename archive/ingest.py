@@ -15,9 +15,8 @@ import hashlib
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from . import sandbox
@@ -121,7 +120,6 @@ def ingest_files(
     max_bytes: int = MAX_FILE_BYTES,
     names: Mapping[Path, str] | None = None,
     limits: sandbox.Limits = READ_LIMITS,
-    prepare: Callable[[Issue], object] | None = None,
 ) -> Iterator[Outcome]:
     """Ingest files in order, one Outcome each; extraction and parsing in `processes` worker processes.
 
@@ -130,10 +128,7 @@ def ingest_files(
     time within `limits` (`sandbox`): a file that passes them fails alone. A
     file that is not stored is remembered with its reason (Store.problems)
     until it ingests cleanly. `names` says what each file is shown as (see
-    `find`); a file without one is shown by its name. `prepare`, if given,
-    runs in the worker on each issue read, and what it gives comes back as the
-    Outcome's `prepared` when the issue is stored: work for what comes after
-    the store (the index's segmentation), done on the cores that read the files.
+    `find`); a file without one is shown by its name.
     """
     names = names or {}
     problems = store.problem_paths()
@@ -142,34 +137,11 @@ def ingest_files(
         for path in paths
     ]
     pending = [r for r in reads if isinstance(r, _Read)]
-    reader = partial(_parse_and_prepare, prepare) if prepare else _parse
-    parsed = sandbox.run(reader, [r.path for r in pending], processes, limits)
+    parsed = sandbox.run(_parse, [r.path for r in pending], processes, limits)
     yield from _in_order(store, reads, map(_stopped_as_problem, parsed))
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    """An issue read, and what the ingest's `prepare` made of it in the same worker."""
-
-    issue: Issue
-    prepared: object
-
-
-def _parse_and_prepare(prepare: Callable[[Issue], object], path: Path) -> _Prepared | Problem:
-    """_parse, then `prepare`. What `prepare` makes saves work later and is never needed: if it
-    fails, the issue is stored all the same and nothing is prepared."""
-    result = _parse(path)
-    if not isinstance(result, Issue):
-        return result
-    try:
-        return _Prepared(result, prepare(result))
-    except Exception:
-        return _Prepared(result, None)
-
-
-def _stopped_as_problem(
-    result: Issue | _Prepared | Problem | sandbox.Stopped,
-) -> Issue | _Prepared | Problem:
+def _stopped_as_problem(result: Issue | Problem | sandbox.Stopped) -> Issue | Problem:
     if not isinstance(result, sandbox.Stopped):
         return result
     if result.reason == "time":
@@ -181,7 +153,7 @@ def _stopped_as_problem(
 
 
 def _in_order(
-    store: Store, reads: list[_Read | Outcome], parsed: Iterator[Issue | _Prepared | Problem]
+    store: Store, reads: list[_Read | Outcome], parsed: Iterator[Issue | Problem]
 ) -> Iterator[Outcome]:
     for read in reads:
         outcome = read if isinstance(read, Outcome) else None
@@ -279,14 +251,9 @@ def _parse(path: Path) -> Issue | Problem:
         return error.problem
 
 
-def _record(store: Store, read: _Read, result: Issue | _Prepared | Problem) -> Outcome:
+def _record(store: Store, read: _Read, result: Issue | Problem) -> Outcome:
     """Store a parsed issue: a new one, or a correction of one stored; unless it failed, or its
     content is a version the archive already has."""
-    if isinstance(result, _Prepared):
-        outcome = _record(store, read, result.issue)
-        if outcome.status in ("added", "updated"):
-            outcome.prepared = result.prepared
-        return outcome
     if isinstance(result, Problem):
         return Outcome(read.key, "failed", problem=result, name=read.name)
     issue, key = result, read.key

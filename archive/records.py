@@ -39,9 +39,6 @@ class Outcome:
     version: int | None = None  # the version of the issue the file gave (or is)
     supersedes: str | None = None  # for a correction: the file of the version it replaced
     name: str = ""  # what the file is shown as (see `ingest.find`)
-    # What the ingest's `prepare` made of an issue stored (added or updated) in the process that
-    # read it; for the caller, not part of the report.
-    prepared: object = field(default=None, repr=False, compare=False)
 
     @property
     def message(self) -> str:

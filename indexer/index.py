@@ -77,7 +77,6 @@ from whoosh.system import pack_uint
 from whoosh.util import random_name
 from whoosh.writing import PostingPool, SegmentWriter
 
-from archive.model import Issue
 from archive.sandbox import die_with_parent
 from archive.store import Store
 
@@ -89,7 +88,6 @@ from .wordcache import (
     Segmented,
     Unsegmented,
     WordCache,
-    cached_keys,
     key_of,
     pack,
     read_spilled,
@@ -370,9 +368,8 @@ class SearchIndex:
         finally:
             ix.close()
 
-    def rebuild(self, store: Store, processes: int = 1, prepared: Iterable[CacheEntry] = ()) -> int:
+    def rebuild(self, store: Store, processes: int = 1) -> int:
         """Build a fresh index from the store and swap it in; returns the number of documents.
-        `prepared`: texts' words already segmented (`cache_entries`), for the cache.
 
         A store of no issue never replaces an index that has documents (EmptyStore): a
         lost or replaced archive.db looks empty, and the index is then its last copy.
@@ -389,15 +386,13 @@ class SearchIndex:
                 "archive.db 的最后一份）；请从备份恢复 archive.db，或重新导入简报文件"
                 "（bulletins ingest 文件夹）",
             )
-        docs = _documents(store, sorted(signatures), signatures)
-        return self.build(docs, signatures, processes, prepared)
+        return self.build(_documents(store, sorted(signatures), signatures), signatures, processes)
 
     def build(
         self,
         docs: Iterable[IndexDocument],
         issues: dict[str, str] | None = None,
         processes: int = 1,
-        prepared: Iterable[CacheEntry] = (),
     ) -> int:
         """Index these documents as a fresh build and swap it in; `issues` is the record of what
         it holds (issue id -> the store's signature) that the next sync compares."""
@@ -406,7 +401,6 @@ class SearchIndex:
             build = self._new_build_dir()
             ix = FileIndex.create(IndexStorage(str(build)), make_schema(), INDEX_NAME)
             with self._word_cache() as cache:
-                cache.put_many(prepared)
                 with _writer(ix, build, cache, len(issues), processes) as edit:
                     edit.add_many(docs)
                 cache.retain(edit.keys)
@@ -421,21 +415,14 @@ class SearchIndex:
             self._remove_old_builds(keep={build, previous})
             return len(edit.added)
 
-    def sync(
-        self,
-        store: Store,
-        processes: int = 1,
-        redo: Iterable[str] = (),
-        prepared: Iterable[CacheEntry] = (),
-    ) -> SyncReport:
+    def sync(self, store: Store, processes: int = 1, redo: Iterable[str] = ()) -> SyncReport:
         """Bring the index in step with the store: rebuild if missing or outdated, else update changed issues.
 
         `redo` names issues to replace even if the index's record says they are
         current (check's repair of an index whose documents disagree with it).
-        `prepared`: texts' words already segmented (`cache_entries`), for the cache.
         """
         if not self.is_current():
-            self.rebuild(store, processes, prepared)
+            self.rebuild(store, processes)
             return SyncReport(added=sorted(store.issue_signatures()), removed=[], rebuilt=True)
         if not redo and self.meta().get("issues", {}) == store.issue_signatures():
             return SyncReport(added=[], removed=[])  # nothing to write: no lock to wait for
@@ -450,7 +437,7 @@ class SearchIndex:
             )
             fresh = sorted(i for i in want if have.get(i) != want[i] or i in forced)
             if stale or fresh:
-                with self.edit(len(fresh), processes, prepared) as edit:
+                with self.edit(len(fresh), processes) as edit:
                     # One commit: a searcher never sees an issue removed but not yet re-added.
                     # Fresh issues are deleted too: a run killed after Whoosh's commit but
                     # before the record below was written left them in the index already.
@@ -462,33 +449,25 @@ class SearchIndex:
             return SyncReport(added=fresh, removed=[i for i in stale if i not in want])
 
     @contextmanager
-    def edit(
-        self, issues: int = 0, processes: int = 1, prepared: Iterable[CacheEntry] = ()
-    ) -> Iterator[_Edit]:
+    def edit(self, issues: int = 0, processes: int = 1) -> Iterator[_Edit]:
         """One commit of deletions and additions to the live build (without touching its record:
         sync writes that; check's tests use this to put the index out of step on purpose)."""
         live = self.live_dir()
         ix = FileIndex(IndexStorage(str(live)), indexname=INDEX_NAME)
         try:
-            with self._word_cache() as cache:
-                cache.put_many(prepared)
-                with _writer(ix, live, cache, issues, processes, timeout=30) as edit:
-                    yield edit
+            with (
+                self._word_cache() as cache,
+                _writer(ix, live, cache, issues, processes, timeout=30) as edit,
+            ):
+                yield edit
         finally:
             ix.close()
         _write_grams(live)
 
-    def segmenter(self) -> Segmenter:
-        """A segmenter of texts for this index's cache, for those who read issues before a write."""
-        return Segmenter(self._word_cache_path(), analysis_version())
-
-    def _word_cache_path(self) -> Path:
-        return self.link.with_name(f"{self.link.name}.words.sqlite")
-
     @contextmanager
     def _word_cache(self) -> Iterator[WordCache]:
         """The segmentation cache beside the index (a writer's only: under the write lock)."""
-        cache = WordCache(self._word_cache_path(), analysis_version())
+        cache = WordCache(self.link.with_name(f"{self.link.name}.words.sqlite"), analysis_version())
         try:
             yield cache
         finally:
@@ -564,8 +543,8 @@ class SearchIndex:
                 self._segments = {k: v for k, v in self._segments.items() if v in segments}
                 self._table = DocTable(segments, reader.all_doc_ids())
                 self._table_generation = generation
-            if self._stored is None or self._stored.reader is not reader:  # its files are its own
-                self._stored = StoredFields(reader)
+            if self._stored is None or self._stored.reader is not reader:
+                self._stored = StoredFields(reader)  # its files are the reader's: never kept past it
             yield Snapshot(reader, self._table, self._stored)
 
     def _searched_dir(self) -> Path | None:
@@ -614,33 +593,6 @@ class SearchIndex:
             self._stored = None
 
 
-CacheEntry = tuple[bytes, bytes, str]  # a text's key, its packed words, its flat text
-
-
-@dataclass(frozen=True)
-class Segmenter:
-    """Segments an issue's texts ahead of the index's writer (`SearchIndex.segmenter`), those
-    the segmentation cache lacks: what a write would otherwise segment. `Archive.ingest` hands
-    it to the processes that read the files, which segment on both cores while the parent
-    stores; the write that follows takes the words from the cache (`prepared`)."""
-
-    cache: Path
-    version: str
-
-    def __call__(self, issue: Issue) -> list[CacheEntry]:
-        texts = {key_of(doc.text): doc.text for doc in documents(issue)}
-        have = cached_keys(self.cache, self.version, texts)
-        return [
-            (key, pack(words(text)), _flat_text(text))
-            for key, text in texts.items()
-            if key not in have
-        ]
-
-
-def _flat_text(text: str) -> str:
-    return flat(text).replace(END_TEXT, "")
-
-
 class _Edit:
     """The two changes a commit makes: an issue's documents out, documents in (their words from
     the segmentation cache where it has them; after the commit, the cache keeps what was
@@ -672,7 +624,7 @@ class _Edit:
             if isinstance(self._writer, _Writer) and not self._writer.tasks:
                 before_fork()  # a dictionary in use before the workers fork: they share it
             segmented = Unsegmented(key, doc.text)
-            text = self._flat[key] = _flat_text(doc.text)
+            text = self._flat[key] = flat(doc.text).replace(END_TEXT, "")
         self._writer.add_document(**_fields(doc, segmented, text))
         self.keys.add(key)
         self.added.append(doc.item_id)

@@ -8,8 +8,7 @@ but whose texts did not. The cache keeps the words of every text indexed, so
 that only new texts are segmented; it is derived like the index (a missing or
 damaged cache is started afresh, a cache of another analysis version is
 emptied) and lives beside it in the data dir. Only the index's writer, under
-the index's write lock, writes it; the readers of a big ingest look up which
-texts it has (`cached_keys`), to segment the others ahead of the writer.
+the index's write lock, opens it.
 
 The words of a text reach Whoosh's writer (which may be a worker process) as
 the value of the `text` field: `Segmented` when they are known, `Unsegmented`
@@ -178,33 +177,6 @@ class WordCache:
 
     def close(self) -> None:
         self._db.close()
-
-
-def cached_keys(path: Path, version: str, keys: Iterable[bytes]) -> set[bytes]:
-    """Which of these texts the cache at `path` has the words of, read without a writer's
-    lock (readers of a WAL database never block its writer, nor it them); nothing when the
-    cache is missing, damaged, busy or of another analysis version. For those who would
-    segment a text ahead of the writer: a text it has need not be."""
-    keys = list(keys)
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
-    except sqlite3.Error:
-        return set()
-    try:
-        row = db.execute("SELECT version FROM meta").fetchone()
-        if row is None or row[0] != f"{FORMAT}:{version}":
-            return set()
-        found: set[bytes] = set()
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start : start + BATCH]
-            marks = ",".join("?" * len(chunk))
-            rows = db.execute(f"SELECT key FROM words WHERE key IN ({marks})", chunk)
-            found.update(key for (key,) in rows)
-        return found
-    except sqlite3.Error:
-        return set()
-    finally:
-        db.close()
 
 
 def spill_path(folder: Path) -> Path:

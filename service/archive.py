@@ -30,7 +30,7 @@ from archive.store import Store, StoreError
 from indexer import analysis
 from indexer import check as index_check
 from indexer.check import CheckReport, Repaired
-from indexer.index import CacheEntry, EmptyStore, SearchIndex, SyncReport, index_version
+from indexer.index import EmptyStore, SearchIndex, SyncReport, index_version
 from indexer.search import SearchRequest, SearchResult, search
 from indexer.writelock import IndexBusy
 
@@ -70,10 +70,6 @@ class IngestReport:
         }
 
 
-# Files from which the readers of an ingest also segment the texts (`SearchIndex.segmenter`):
-# ~2,000 texts, where loading jieba's dictionary pays (analysis.SMALL_JOB); the texts of fewer
-# are segmented by the index's write, with the data dir's dictionary file.
-SEGMENT_WHILE_READING = 150
 SYNC_LATER = "bulletins check --repair"  # what finishes an index that could not be brought in step
 
 
@@ -176,23 +172,14 @@ class Archive:
             outcomes_of = (Outcome(key_of(f.path), "failed", None, unwritable, f.name) for f in found)
         else:
             gazetteer()  # built before the readers fork (they parse with it): once, not in each
-            segment = None
-            if len(files) >= SEGMENT_WHILE_READING:
-                analysis.prepare(analysis.SMALL_JOB, self.config.data_dir)  # a big job
-                segment = self.index.segmenter()
-            outcomes_of = ingest_files(
-                store, files, self.config.processes, names=names, prepare=segment
-            )
-        outcomes, prepared = [], []
+            outcomes_of = ingest_files(store, files, self.config.processes, names=names)
+        outcomes = []
         for outcome in outcomes_of:
-            if outcome.prepared:
-                prepared.extend(outcome.prepared)
-                outcome.prepared = None
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)
         try:
-            return IngestReport(outcomes, self.sync(prepared))
+            return IngestReport(outcomes, self.sync())
         except SyncFailed as error:
             return IngestReport(outcomes, SyncReport([], []), error)
 
@@ -209,16 +196,15 @@ class Archive:
         except SyncFailed as error:
             return IngestReport([], SyncReport([], []), error)
 
-    def sync(self, prepared: Iterable[CacheEntry] = ()) -> SyncReport:
+    def sync(self) -> SyncReport:
         """Index what the store holds and the index does not (building it if missing or outdated).
-        `prepared`: words of texts segmented already (by an ingest's readers), for the cache.
 
         SyncFailed when it cannot (a full or read-only disk, a writer that kept the lock, a
         store that looks empty beside a full index): the live index stays as it was.
         """
         try:
             self._ready_jieba()
-            return self.index.sync(self.store, processes=self.config.processes, prepared=prepared)
+            return self.index.sync(self.store, processes=self.config.processes)
         except (IndexBusy, EmptyStore) as error:
             raise SyncFailed(str(error), error.chinese) from error
         except OSError as error:

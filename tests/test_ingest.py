@@ -890,17 +890,3 @@ def test_an_item_or_a_bulletin_longer_than_any_real_one_fails_naming_the_file(
     assert (outcome.status, outcome.problem.code) == ("failed", code)
     assert outcome.message.startswith("bomb.txt: ") and says in outcome.message
     assert store.issue_ids() == []
-
-
-def test_what_the_readers_prepare_comes_back_with_each_issue_stored_and_its_failure_costs_none(
-    store, corpus_dir
-):
-    paths = collect([corpus_dir])[:2]
-
-    prepared = list(ingest_files(store, paths[:1], prepare=lambda issue: issue.issue_id))
-    failing = list(ingest_files(store, paths[1:], prepare=lambda issue: 1 / 0))
-    again = list(ingest_files(store, paths[:1], prepare=lambda issue: issue.issue_id))
-
-    assert [(o.status, o.prepared) for o in prepared] == [("added", prepared[0].issue_id)]
-    assert [(o.status, o.prepared) for o in failing] == [("added", None)]
-    assert [(o.status, o.prepared) for o in again] == [("unchanged", None)]

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
 
-import indexer.index
-import service.archive
-from archive.parse import parse
 from indexer import analysis
 from indexer.index import IndexMissing
 from indexer.search import SearchRequest
@@ -205,56 +201,6 @@ def test_an_ingest_that_loads_jieba_s_dictionary_writes_it_for_the_next(
         hits = archive.search(SearchRequest.from_params({"q": query, "limit": "100"})).hits
         found = [h.anchor for h in hits if h.issue_id == issue_id]
         assert found and found == [h.anchor for h in hits if h.issue_id == "weekly-2024-09-09"]
-
-
-NEW_BULLETIN = """窗口工作周报
-2024年第48期（总第519期）
-（11月25日—11月29日）
-四川省政府政务服务和公共资源交易服务中心 2024年11月30日
-一、综窗改革攻坚行动
-（一）本周，民政厅窗口推行“一窗受理”第48批事项。
-"""
-
-
-def cache_rows(data_dir: Path) -> list[tuple]:
-    """What the segmentation cache of a data dir holds: each text's key, packed words, flat text."""
-    with sqlite3.connect(data_dir / "index.words.sqlite") as db:
-        return db.execute("SELECT key, packed, flat FROM words ORDER BY key").fetchall()
-
-
-def test_a_big_ingest_segments_in_its_readers_and_its_index_write_takes_their_words(
-    data_dir, corpus_dir, tmp_path, monkeypatch, fresh_jieba
-):
-    monkeypatch.setattr(service.archive, "SEGMENT_WHILE_READING", 2)  # 5 files are many
-    segmented_here: list[str] = []
-    words = indexer.index.words
-    monkeypatch.setattr(indexer.index, "words", lambda t: segmented_here.append(t) or words(t))
-
-    with Archive(Config.load(data_dir, processes=2)) as archive:
-        report = archive.ingest([corpus_dir])
-        assert report.ok and sorted(report.index.added) == CORPUS_IDS
-        assert segmented_here == [], "the readers segmented every text, the write none"
-        assert archive.search(POLICE).total == 5
-    monkeypatch.setattr(service.archive, "SEGMENT_WHILE_READING", 10**9)
-    with Archive(Config.load(tmp_path / "control", processes=1)) as control:
-        assert control.ingest([corpus_dir]).ok
-        assert segmented_here, "a small ingest's write segments them"
-
-    assert cache_rows(data_dir) == cache_rows(tmp_path / "control"), "the same words kept"
-
-
-def test_the_readers_segment_only_the_texts_the_cache_lacks(archive, corpus_dir, fresh_jieba):
-    archive.ingest([corpus_dir])
-    segment = archive.index.segmenter()
-    stored = archive.store.load("weekly-2024-09-09")
-    new = parse(NEW_BULLETIN)
-
-    entries = segment(new)
-
-    assert segment(stored) == [], "every text of a stored issue is in the cache"
-    assert [flat for _, _, flat in entries] == ["本周，民政厅窗口推行“一窗受理”第48批事项。"]
-    cached = {key for key, _, _ in cache_rows(archive.config.data_dir)}
-    assert not {key for key, _, _ in entries} & cached
 
 
 def test_a_reindex_loads_jieba_s_dictionary_only_for_text_it_must_segment(
