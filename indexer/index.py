@@ -274,10 +274,10 @@ class StoredFields:
 class Snapshot:
     """One index generation as searches read it: the table, the word postings, the display fields."""
 
-    def __init__(self, reader, table: DocTable, stored: StoredFields | None = None):
+    def __init__(self, reader, table: DocTable, stored: StoredFields):
         self._reader = reader
         self.table = table
-        self._stored = stored or StoredFields(reader)
+        self._stored = stored
 
     def word_docs(self, word: str) -> BitMap:
         """Live documents that have this jieba word."""
